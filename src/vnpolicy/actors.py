@@ -1,0 +1,115 @@
+"""Actors: who owns a target. Found from the gazetteer (provinces, ministries, groups,
+companies, countries), from organisation-name patterns (Công ty/Tập đoàn/Ngân hàng X),
+and from anaphora (tỉnh, thành phố, Bộ, ngân hàng này) resolved to the last mention of
+that kind earlier in the text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .resources import LanguageData
+
+_END = r"(?![\p{L}\p{M}\d])"
+_START = r"(?<![\p{L}\p{M}\d])"
+# A word of a proper name: capitalised, or an acronym with digits/&/- (T&T, FLC, F1).
+_CAP = r"(?:\p{Lu}[\p{L}\p{M}\d&'.]*(?<!\.)|\d+)"
+
+_PLACE_TYPES = {"province", "city"}
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    start: int
+    end: int
+    name: str
+    type: str
+    source: str             # gazetteer | pattern | acronym | anaphora
+    anaphora: bool = False
+
+
+def _alternation(words) -> str:
+    return "|".join(sorted({regex.escape(w) for w in words if w}, key=len, reverse=True))
+
+
+class ActorFinder:
+    def __init__(self, data: LanguageData):
+        spec = data["actors.json"]
+        self.lookup: dict[str, tuple[str, str]] = {}
+        for file in ("gazetteer/provinces.json", "gazetteer/organisations.json", "gazetteer/countries.json"):
+            for entry in data[file]["entries"]:
+                etype = entry["type"]
+                for form in [entry["name"], *entry.get("aliases", [])]:
+                    self.lookup.setdefault(form, (entry["name"], etype))
+        admin = _alternation(spec["admin_prefixes"])
+        place = _alternation([p for ps in spec["place_prefixes"].values() for p in ps])
+        names = _alternation(self.lookup)
+        self.gazetteer_rx = regex.compile(
+            rf"{_START}(?P<admin>(?:{admin})\s+)?(?P<place>(?:{place})\s*)?(?P<name>{names}){_END}")
+        heads = {h: t for t, hs in spec["organisation_heads"].items() for h in hs}
+        self.head_type = heads
+        lower_ok = _alternation(spec["name_lowercase_allowed"])
+        word = rf"(?:{_CAP}|(?:{lower_ok})(?=\s+\p{{Lu}}))"
+        self.org_rx = regex.compile(
+            rf"{_START}(?P<head>{_alternation(heads)})(?P<rest>(?:\s+(?:{word}|&|-(?=\s*\p{{Lu}})))+)")
+        self.acronym_rx = regex.compile(r"\s*\((?P<acr>[\p{Lu}\d&][\p{Lu}\p{Ll}\d&\-\. ]{1,20})\)")
+        self.anaphora = {w: t for t, ws in spec["anaphora"].items() for w in ws}
+        self.anaphora_rx = regex.compile(rf"{_START}(?P<w>{_alternation(self.anaphora)}){_END}(?!\s*\p{{Lu}})")
+
+    def find(self, text: str, known_acronyms: dict[str, tuple[str, str]] | None = None) -> list[ActorMention]:
+        """Mentions in ``text`` (one sentence or a whole article), in order, without overlaps."""
+        mentions: list[ActorMention] = []
+        taken = bytearray(len(text) + 1)
+
+        def add(m: ActorMention) -> bool:
+            if any(taken[m.start:m.end]):
+                return False
+            taken[m.start:m.end] = b"\x01" * (m.end - m.start)
+            mentions.append(m)
+            return True
+
+        for m in self.gazetteer_rx.finditer(text):
+            name, etype = self.lookup[m.group("name")]
+            if m.group("place") and etype not in _PLACE_TYPES:
+                continue
+            add(ActorMention(m.start(), m.end(), name, etype, "gazetteer"))
+        acronyms = dict(known_acronyms or {})
+        for m in self.org_rx.finditer(text):
+            head = m.group("head")
+            rest = m.group("rest").rstrip(" -&")
+            if not rest.strip():
+                continue
+            end = m.start("rest") + len(rest)
+            name = text[m.start():end]
+            etype = self.head_type[head]
+            if add(ActorMention(m.start(), end, name, etype, "pattern")):
+                acr = self.acronym_rx.match(text, end)
+                if acr:
+                    acronyms[acr.group("acr").strip()] = (name, etype)
+        if acronyms:
+            acr_rx = regex.compile(rf"{_START}(?:{_alternation(acronyms)}){_END}")
+            for m in acr_rx.finditer(text):
+                name, etype = acronyms[m.group()]
+                add(ActorMention(m.start(), m.end(), name, etype, "acronym"))
+        for m in self.anaphora_rx.finditer(text):
+            add(ActorMention(m.start(), m.end(), "", self.anaphora[m.group("w")], "anaphora", True))
+        mentions.sort(key=lambda a: a.start)
+        return mentions
+
+    @staticmethod
+    def resolve(mentions: list[ActorMention], history: list[ActorMention]) -> list[ActorMention]:
+        """Give each anaphor the name of the last earlier mention of its kind; drop those with none."""
+        resolved: list[ActorMention] = []
+        seen = list(history)
+        for m in mentions:
+            if m.anaphora:
+                kinds = {"province": {"province"}, "city": {"city", "province"}, "ministry": {"ministry"},
+                         "company": {"company", "state_group"}, "bank": {"bank"}}.get(m.type, {m.type})
+                target = next((h for h in reversed(seen) if h.type in kinds and not h.anaphora), None)
+                if target is None:
+                    continue
+                m = ActorMention(m.start, m.end, target.name, target.type, "anaphora", True)
+            resolved.append(m)
+            seen.append(m)
+        return resolved

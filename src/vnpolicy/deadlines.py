@@ -1,0 +1,214 @@
+"""Deadlines: find time expressions and resolve them to the END of the period they name.
+
+Finding and resolving are apart: ``DeadlineFinder.find`` returns ``TimeMention``s with the
+raw parts a rule captured; ``resolve`` turns one into a date against the article's
+publication date. Relative expressions (năm nay, năm tới, trong 5 năm tới) need that date
+and resolve to ``None`` without it — never to "today".
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+
+import regex
+
+from .resources import LanguageData
+
+_YEAR = r"(?:19|20)\d{2}"
+_B = r"(?<![\p{L}\p{M}\d])"      # word start
+_E = r"(?![\p{L}\p{M}\d])"        # word end
+
+
+@dataclass(frozen=True)
+class TimeMention:
+    start: int            # whole expression, lead-in words included
+    end: int
+    core_start: int       # the time words alone (quý 4/2020)
+    rule: str
+    parts: dict = field(default_factory=dict, compare=False, hash=False)
+    lead: str = ""        # đến, trước, trong ... (lower case)
+    baseline: bool = False  # 'so với năm 2005', 'từ năm 2020': a reference, not a deadline
+    horizon: bool = False   # 'tầm nhìn đến năm 2045'
+    recurring: bool = False
+
+
+@dataclass(frozen=True)
+class ResolvedDeadline:
+    date: dt.date | None
+    granularity: str
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:            # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class DeadlineFinder:
+    def __init__(self, data: LanguageData):
+        spec = data["time.json"]
+        self.roman = spec["roman_quarters"]
+        self.quarter_words = spec["quarter_number_words"]
+        self.relative = spec["relative"]
+        self.half_year = spec["half_year"]
+        self.duration_units = spec["duration_units"]
+        alt = lambda words: "|".join(sorted(map(regex.escape, words), key=len, reverse=True))
+        lead = alt(spec["lead_in"])
+        q = alt(list(self.roman) + list(self.quarter_words))
+        period = alt(spec["period_words"])
+        half = alt(self.half_year)
+        rel = alt(self.relative)
+        dur_units = alt(self.duration_units)
+        future = alt(spec["duration_future_markers"])
+        horizon = alt(spec["horizon_words"])
+        self.recurring_rx = regex.compile(rf"(?i){_B}(?:{alt(spec['recurring'])}){_E}")
+        # Each rule: a name and a pattern; the first rule that matches at a place wins.
+        rules = [
+            ("period_range", rf"(?:(?:{period})\s+)?(?:từ\s+)?(?:năm\s+)?(?P<y1>{_YEAR})\s*(?:-|–|đến|tới)\s*(?:năm\s+)?(?P<y2>{_YEAR}){_E}"),
+            ("half_year", rf"(?P<half>{half})(?:\s+(?:năm\s+)?(?P<year>{_YEAR}|nay))?{_E}"),
+            ("quarter", rf"quý\s+(?P<q>{q})(?:\s*(?:/|năm|-)\s*(?:năm\s+)?(?P<year>{_YEAR}))?(?:\s+(?P<this>này|tới|sau))?{_E}"),
+            ("day_month_year", rf"(?:ngày\s+)?(?P<d>\d{{1,2}})\s*/\s*(?P<m>\d{{1,2}})\s*/\s*(?P<year>{_YEAR}){_E}"),
+            ("day_month_year_words", rf"ngày\s+(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})(?:\s+năm\s+(?P<year>{_YEAR}))?{_E}"),
+            ("day_month", rf"ngày\s+(?P<d>\d{{1,2}})\s*/\s*(?P<m>\d{{1,2}})(?!\s*/\s*\d){_E}"),
+            ("month_year", rf"tháng\s+(?P<m>\d{{1,2}})\s*(?:/|năm|-)\s*(?:năm\s+)?(?P<year>{_YEAR}){_E}"),
+            ("month", rf"tháng\s+(?P<m>\d{{1,2}}){_E}(?!\s*(?:/|năm)\s*\d)(?:\s+(?P<this>này|tới))?"),
+            ("year", rf"(?:cuối\s+|đầu\s+|hết\s+)?năm\s+(?P<year>{_YEAR}){_E}"),
+            ("relative_duration", rf"(?:trong\s+)?(?:vòng\s+|khoảng\s+|thời\s+gian\s+|khoảng\s+thời\s+gian\s+)*(?P<n>\d{{1,2}}|một|hai|ba|bốn|năm|mười)\s+(?P<du>{dur_units})\s+(?P<fut>{future}){_E}"),
+            ("relative_duration_plain", rf"trong\s+(?:vòng\s+|khoảng\s+|khoảng\s+thời\s+gian\s+|thời\s+gian\s+)+(?P<n>\d{{1,2}}|một|hai|ba|bốn|năm|mười)\s+(?P<du>năm|tháng){_E}"),
+            ("relative", rf"(?P<rel>{rel}){_E}"),
+            ("bare_year", rf"(?<=(?:{lead}|{horizon})\s+)(?P<year>{_YEAR}){_E}(?!\s*(?:%|tỷ|triệu|nghìn|người))"),
+        ]
+        self.rules = [(name, regex.compile(rf"(?i){_B}{pattern}")) for name, pattern in rules]
+        self.lead_rx = regex.compile(rf"(?i)(?:{_B}(?:{lead})\s+)+$")
+        self.baseline_rx = regex.compile(r"(?i)(?:so\s+với|kể\s+từ|từ|bắt\s+đầu\s+từ|cùng\s+kỳ|hồi|vào\s+hồi|như|sau|hơn|so)\s+$")
+        self.horizon_rx = regex.compile(rf"(?i)(?:{horizon})\s+$")
+        self.before_words = set(spec["before_words"])
+        self.number_words = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "mười": 10}
+
+    def find(self, text: str) -> list[TimeMention]:
+        taken = bytearray(len(text) + 1)
+        found: list[TimeMention] = []
+        for name, rx in self.rules:
+            for m in rx.finditer(text):
+                if any(taken[m.start():m.end()]):
+                    continue
+                found.append(self._mention(text, name, m))
+                taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        found.sort(key=lambda t: t.start)
+        return found
+
+    def _mention(self, text: str, name: str, m: regex.Match) -> TimeMention:
+        before = text[max(0, m.start() - 40):m.start()]
+        lead_m = self.lead_rx.search(before)
+        lead = lead_m.group().strip().lower() if lead_m else ""
+        start = m.start() - (len(lead_m.group()) if lead_m else 0)
+        parts = {k: v for k, v in m.groupdict().items() if v is not None}
+        baseline = bool(self.baseline_rx.search(before)) and not lead
+        horizon = bool(self.horizon_rx.search(before))
+        return TimeMention(start, m.end(), m.start(), name, parts, lead, baseline, horizon)
+
+    # --- resolution -------------------------------------------------------------
+
+    def resolve(self, t: TimeMention, published: dt.date | None) -> ResolvedDeadline:
+        p = t.parts
+        before = any(t.lead.split()[:1] == [w] or t.lead.startswith(w + " ") or t.lead == w
+                     for w in self.before_words) and "ngày" not in t.rule and t.rule != "day_month_year"
+        year = self._year(p.get("year"), published)
+        if t.rule == "period_range":
+            return ResolvedDeadline(dt.date(int(p["y2"]), 12, 31), "period")
+        if t.rule == "half_year":
+            first, last = self.half_year[p["half"].lower()]
+            return ResolvedDeadline(_month_end(year, last) if year else None, "half")
+        if t.rule == "quarter":
+            quarter = self.roman.get(p["q"].upper()) or self.quarter_words.get(p["q"].lower())
+            if year is None and p.get("this") and published:
+                year = published.year
+                if p["this"].lower() in ("tới", "sau") and quarter <= (published.month - 1) // 3 + 1:
+                    year += 1
+            if year is None:
+                return ResolvedDeadline(None, "quarter")
+            if before:
+                quarter -= 1
+                if quarter == 0:
+                    quarter, year = 4, year - 1
+            return ResolvedDeadline(_month_end(year, quarter * 3), "quarter")
+        if t.rule in ("day_month_year", "day_month_year_words", "day_month"):
+            if year is None:
+                return ResolvedDeadline(None, "day")
+            try:
+                day = dt.date(year, int(p["m"]), int(p["d"]))
+            except ValueError:
+                return ResolvedDeadline(None, "day")
+            if "year" not in p and published and day < published:
+                day = _add_years(day, 1)
+            return ResolvedDeadline(day, "day")
+        if t.rule in ("month_year", "month"):
+            month = int(p["m"])
+            if not 1 <= month <= 12 or year is None:
+                return ResolvedDeadline(None, "month")
+            if "year" not in p and published and month < published.month:
+                year += 1
+            if before:
+                month -= 1
+                if month == 0:
+                    month, year = 12, year - 1
+            return ResolvedDeadline(_month_end(year, month), "month")
+        if t.rule in ("year", "bare_year"):
+            y = int(p["year"])
+            if before:
+                y -= 1
+            return ResolvedDeadline(dt.date(y, 12, 31), "year")
+        if t.rule == "relative":
+            return self._relative(self.relative[p["rel"].lower()], published)
+        if t.rule in ("relative_duration", "relative_duration_plain"):
+            if published is None:
+                return ResolvedDeadline(None, "duration")
+            n = p["n"]
+            count = int(n) if n.isdigit() else self.number_words[n.lower()]
+            unit = self.duration_units.get(p["du"].lower(), "year")
+            if unit == "year":
+                return ResolvedDeadline(_add_years(published, count), "duration")
+            if unit == "month":
+                return ResolvedDeadline(_add_months(published, count), "duration")
+            if unit == "quarter":
+                return ResolvedDeadline(_add_months(published, 3 * count), "duration")
+            if unit == "week":
+                return ResolvedDeadline(published + dt.timedelta(weeks=count), "duration")
+            return ResolvedDeadline(published + dt.timedelta(days=count), "duration")
+        return ResolvedDeadline(None, "unknown")
+
+    @staticmethod
+    def _year(text: str | None, published: dt.date | None) -> int | None:
+        if text and text.isdigit():
+            return int(text)
+        if text and text.lower() == "nay" and published:
+            return published.year
+        return published.year if published and not text else None
+
+    @staticmethod
+    def _relative(spec: dict, published: dt.date | None) -> ResolvedDeadline:
+        unit = spec["unit"]
+        if published is None:
+            return ResolvedDeadline(None, unit)
+        if unit == "year":
+            return ResolvedDeadline(dt.date(published.year + spec["offset"], 12, 31), "year")
+        if unit == "half":
+            return ResolvedDeadline(_month_end(published.year, 6 if spec["half"] == 1 else 12), "half")
+        if unit == "quarter":
+            quarter_end = _add_months(dt.date(published.year, ((published.month - 1) // 3) * 3 + 1, 1),
+                                      3 * spec["offset"] + 2)
+            return ResolvedDeadline(_month_end(quarter_end.year, quarter_end.month), "quarter")
+        month = _add_months(dt.date(published.year, published.month, 1), spec["offset"])
+        return ResolvedDeadline(_month_end(month.year, month.month), "month")

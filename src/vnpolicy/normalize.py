@@ -1,0 +1,113 @@
+"""Step 1: normalise text for matching while keeping a map back to the caller's offsets.
+
+Every rule after this step works on ``NormalizedText.text``; every offset that leaves the
+library goes through ``NormalizedText.span_to_original`` so that ``original[start:end]``
+is exactly the reported words.
+"""
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from dataclasses import dataclass, field
+
+import regex
+
+# Tone marks that old-style spelling puts on the second vowel (hoà, thuỷ); new style,
+# which every lexicon under models/ uses, puts them on the first (hòa, thủy).
+_OLD_TONE = regex.compile(r"(?<![qQ])([oOuU])([àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ])(?![\p{L}\p{M}])")
+_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\f\v"
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_PUNCT = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+          "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'",
+          "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-"}
+_EDIT = regex.compile(
+    r"(?P<crlf>\r\n?)"
+    rf"|(?P<space>[{_SPACES}])"
+    rf"|(?P<zw>[{_ZERO_WIDTH}])"
+    rf"|(?P<punct>[{''.join(_PUNCT)}])"
+    r"|(?P<comb>\P{M}\p{M}+)"
+)
+
+
+@dataclass
+class NormalizedText:
+    """Normalised text plus the edits that produced it (norm_start, norm_end, orig_start, orig_end)."""
+
+    original: str
+    text: str
+    edits: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._edit_starts = [e[0] for e in self.edits]
+
+    def _locate(self, pos: int) -> tuple[int, int, int, int] | None:
+        i = bisect.bisect_right(self._edit_starts, pos) - 1
+        # Several zero-length edits can share a start; the last one is the furthest on.
+        return self.edits[i] if i >= 0 else None
+
+    def to_original_start(self, pos: int) -> int:
+        edit = self._locate(pos)
+        if edit is None:
+            return pos
+        n_start, n_end, o_start, o_end = edit
+        if pos < n_end:
+            return o_start
+        return o_end + (pos - n_end)
+
+    def to_original_end(self, pos: int) -> int:
+        if pos <= 0:
+            return 0
+        edit = self._locate(pos - 1)
+        if edit is None:
+            return pos
+        n_start, n_end, o_start, o_end = edit
+        if pos - 1 < n_end:
+            return o_end
+        return o_end + (pos - n_end)
+
+    def span_to_original(self, start: int, end: int) -> tuple[int, int]:
+        return self.to_original_start(start), self.to_original_end(end)
+
+
+def _replacement(match: regex.Match) -> str:
+    kind = match.lastgroup
+    s = match.group()
+    if kind == "crlf":
+        return "\n"
+    if kind == "space":
+        return " "
+    if kind == "zw":
+        return ""
+    if kind == "punct":
+        return _PUNCT[s]
+    return unicodedata.normalize("NFC", s)
+
+
+def _move_tone(match: regex.Match) -> str:
+    first, second = match.group(1), match.group(2)
+    decomposed = unicodedata.normalize("NFD", second)
+    base, marks = decomposed[0], decomposed[1:]
+    return unicodedata.normalize("NFC", first + marks) + base
+
+
+def normalize(original: str) -> NormalizedText:
+    """Return the matching form of ``original`` with an offset map back to it."""
+    pieces: list[str] = []
+    edits: list[tuple[int, int, int, int]] = []
+    out_len = 0
+    last = 0
+    for m in _EDIT.finditer(original):
+        rep = _replacement(m)
+        if rep == m.group():
+            continue
+        pieces.append(original[last:m.start()])
+        out_len += m.start() - last
+        edits.append((out_len, out_len + len(rep), m.start(), m.end()))
+        pieces.append(rep)
+        out_len += len(rep)
+        last = m.end()
+    pieces.append(original[last:])
+    text = "".join(pieces)
+    # Tone moves keep the length, so they change characters without touching the map.
+    text = _OLD_TONE.sub(_move_tone, text)
+    return NormalizedText(original, text, edits)

@@ -1,0 +1,195 @@
+"""Numbers: find number expressions (digits, number words, scale words, ranges) and
+resolve them to exact ``Decimal`` values.
+
+Vietnamese writes thousands with dots and decimals with commas (1.000; 37,6; 12.500,75).
+A dot followed by one or two digits is read as a decimal point (6.5), since thousands
+groups always have three.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import regex
+
+from .resources import LanguageData
+
+_DIGITS = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d{1,2}(?![\d.])|\d+)"
+# Not glued to letters or digits on the left (G20, COVID-19, 30/6), nor part of a
+# date or document number on the right (4/2020, 123/QĐ-TTg).
+_LEFT = r"(?<![\p{L}\d.,/\-])"
+_LEFT_IN_RANGE = r"(?<![\p{L}\d.,/])"
+_RIGHT = r"(?![\d]|[.,]\d|/\d|-\p{L})"
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    start: int
+    end: int
+    value: Decimal
+    value_max: Decimal | None = None
+    approx: bool = False       # "hàng trăm", "vài chục": vague by its words
+    kind: str = "digits"       # digits | words | range | quantifier
+
+
+def parse_digits(text: str) -> Decimal:
+    """'1.000' -> 1000, '37,6' -> 37.6, '12.500,75' -> 12500.75, '6.5' -> 6.5."""
+    if "," in text:
+        return Decimal(text.replace(".", "").replace(",", "."))
+    if "." in text:
+        head, _, tail = text.rpartition(".")
+        if len(tail) == 3:
+            return Decimal(text.replace(".", ""))
+        return Decimal(text)
+    return Decimal(text)
+
+
+class NumberWords:
+    """Resolve sequences of Vietnamese number words (hai mươi lăm, một nghìn năm trăm)."""
+
+    def __init__(self, spec: dict):
+        self.digits = {**spec["digits"], **spec["variants"]}
+        self.ten = set(spec["ten"])
+        self.tens_marker = set(spec["tens_marker"])
+        self.hundred = set(spec["hundred"])
+        self.zero_tens = set(spec["zero_tens"])
+        self.half = set(spec["half"])
+        self.scales = {k: Decimal(v) for k, v in spec["scales"].items()}
+        self.never_alone = set(spec["words_never_alone"])
+        self.vocabulary = (set(self.digits) | self.ten | self.tens_marker | self.hundred
+                           | self.zero_tens | self.half | set(self.scales))
+        self.starters = set(spec["digits"]) | self.ten
+
+    def value(self, words: list[str]) -> Decimal | None:
+        total = Decimal(0)
+        group = Decimal(0)      # value below the current scale
+        pending: Decimal | None = None
+        last_scale = Decimal(0)
+        last_unit = Decimal(1)  # what "rưỡi" halves
+        for w in words:
+            if w in self.digits:
+                if pending is not None:
+                    return None          # two digits in a row: not one number
+                pending = Decimal(self.digits[w])
+                last_unit = Decimal(1)
+            elif w in self.ten:
+                group += 10
+                last_unit = Decimal(10)
+            elif w in self.tens_marker:
+                if pending is None:
+                    return None
+                group += pending * 10
+                pending = None
+                last_unit = Decimal(10)
+            elif w in self.hundred:
+                group += (pending if pending is not None else Decimal(1)) * 100
+                pending = None
+                last_unit = Decimal(100)
+            elif w in self.zero_tens:
+                continue
+            elif w in self.scales:
+                scale = self.scales[w]
+                chunk = group + (pending or 0)
+                if chunk == 0 and total == 0:
+                    chunk = Decimal(1)
+                if total and scale > last_scale:
+                    total = (total + chunk) * scale
+                else:
+                    total += chunk * scale
+                group, pending, last_scale, last_unit = Decimal(0), None, scale, scale
+            elif w in self.half:
+                group += last_unit / 2 if last_unit != 1 else Decimal("0.5")
+            else:
+                return None
+        result = total + group + (pending or 0)
+        return result
+
+
+class NumberFinder:
+    def __init__(self, data: LanguageData):
+        spec = data["numbers.json"]
+        self.words = NumberWords(spec)
+        self.scales = self.words.scales
+        scale_alt = "|".join(sorted(map(regex.escape, self.scales), key=len, reverse=True))
+        scales = rf"(?:\s+(?:{scale_alt})(?![\p{{L}}\p{{M}}]))*"
+        def single(n: str, s: str, left: str = _LEFT) -> str:
+            return rf"{left}(?P<{n}>{_DIGITS}){_RIGHT}(?P<{s}>{scales})"
+
+        joiners = "|".join(regex.escape(j) for j in spec["range_joiners"] if j.strip("-–"))
+        self.digit_rx = regex.compile(
+            single("a", "sa")
+            + rf"(?:(?:\s*[-–]\s*|\s+(?:{joiners})\s+)" + single("b", "sb", _LEFT_IN_RANGE) + ")?"
+        )
+        self.approx = {k: Decimal(v) for k, v in spec["approx_quantifiers"].items()}
+        approx_alt = "|".join(sorted(map(regex.escape, self.approx), key=len, reverse=True))
+        self.approx_rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{approx_alt}){scales}(?![\p{{L}}\p{{M}}])")
+        vocab = "|".join(sorted(map(regex.escape, self.words.vocabulary), key=len, reverse=True))
+        self.words_rx = regex.compile(
+            rf"(?<![\p{{L}}\p{{M}}])(?i:{vocab})(?:\s+(?i:{vocab}))*(?![\p{{L}}\p{{M}}])")
+
+    def _scale(self, words: str) -> Decimal:
+        factor = Decimal(1)
+        for w in words.split():
+            factor *= self.scales[w.lower()]
+        return factor
+
+    def find(self, text: str) -> list[NumberMention]:
+        found: list[NumberMention] = []
+        taken: list[tuple[int, int]] = []
+        for m in self.approx_rx.finditer(text):
+            head = " ".join(m.group().split()[:2]).lower()
+            rest = " ".join(m.group().split()[2:])
+            value = self.approx[head] * self._scale(rest)
+            found.append(NumberMention(m.start(), m.end(), value, None, True, "quantifier"))
+            taken.append((m.start(), m.end()))
+        for m in self.digit_rx.finditer(text):
+            low = parse_digits(m.group("a"))
+            if m.group("b"):
+                high = parse_digits(m.group("b"))
+                scale_b = self._scale(m.group("sb"))
+                scale_a = self._scale(m.group("sa")) if m.group("sa").strip() else scale_b
+                low, high = low * scale_a, high * scale_b
+                if high <= low:   # '2020-21', '30-4': not a range of one quantity
+                    end = m.end("sa") if m.group("sa") else m.end("a")
+                    found.append(NumberMention(m.start(), end, low, None, False, "digits"))
+                    continue
+                found.append(NumberMention(m.start(), m.end(), low, high, False, "range"))
+            else:
+                value = low * self._scale(m.group("sa"))
+                found.append(NumberMention(m.start(), m.end(), value, None, False, "digits"))
+        for m in self.words_rx.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            mention = self._from_words(m)
+            if mention is not None:
+                found.append(mention)
+        found.sort(key=lambda n: n.start)
+        return found
+
+    def _from_words(self, m: regex.Match) -> NumberMention | None:
+        words = m.group().split()
+        lowered = [w.lower() for w in words]
+        # A trailing 'năm' is the noun 'year' far more often than the digit five.
+        while len(lowered) > 1 and lowered[-1] == "năm" and lowered[-2] not in self.words.zero_tens:
+            lowered.pop()
+            words.pop()
+        if not lowered or lowered[0] not in self.words.starters:
+            return None
+        if len(lowered) == 1 and lowered[0] in self.words.never_alone:
+            return None
+        value = self.words.value(lowered)
+        if value is None:
+            return None
+        end = self._end_of_words(m, len(words))
+        return NumberMention(m.start(), end, value, None, False, "words")
+
+    @staticmethod
+    def _end_of_words(m: regex.Match, count: int) -> int:
+        text = m.group()
+        pos = 0
+        for _ in range(count):
+            while text[pos].isspace():
+                pos += 1
+            while pos < len(text) and not text[pos].isspace():
+                pos += 1
+        return m.start() + pos

@@ -1,0 +1,100 @@
+"""The pipeline: raw text -> normalised text -> sentences -> pieces -> targets -> records.
+
+``Extractor`` loads the language data once; ``extract`` runs one article. Every offset in
+the records it returns indexes the caller's original string.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from .normalize import NormalizedText, normalize
+from .records import Actor, Amount, Deadline, ExtractionResult, Metric, Span, Target, Unit
+from .resources import load
+from .segment import Segmenter
+from .targets import Candidate, TargetAssembler
+from . import tokens
+
+
+def parse_published(value: str | dt.date | None) -> dt.date | None:
+    """Accept None, a date, or an ISO string (a time part is ignored)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise ValueError(f"published date {value!r} is not YYYY-MM-DD") from None
+
+
+class Extractor:
+    """Reusable extractor: build once (loads language data), call ``extract`` many times."""
+
+    def __init__(self, model_dir: str | os.PathLike | None = None, use_pos: bool = True):
+        self.data = load(model_dir)
+        self.segmenter = Segmenter(self.data)
+        self.assembler = TargetAssembler(self.data, tokens.tag if use_pos else None)
+
+    def extract(self, text: str, published: str | dt.date | None = None, id: str | None = None) -> ExtractionResult:
+        if not isinstance(text, str):
+            raise TypeError(f"text must be str, not {type(text).__name__}")
+        pub = parse_published(published)
+        norm = normalize(text)
+        sentences = self.segmenter.sentences(norm.text)
+        candidates = self.assembler.candidates(norm.text, sentences, pub)
+        targets = [self._record(norm, c) for c in candidates]
+        return ExtractionResult(id=id, published=pub.isoformat() if pub else None, targets=targets)
+
+    @staticmethod
+    def _span(norm: NormalizedText, start: int, end: int) -> tuple[int, int, str]:
+        s, e = norm.span_to_original(start, end)
+        return s, e, norm.original[s:e]
+
+    def _record(self, norm: NormalizedText, c: Candidate) -> Target:
+        s0, s1, stext = self._span(norm, c.sentence.start, c.sentence.end)
+        a0, a1, atext = self._span(norm, c.number.start, c.number.end)
+        comp_text = None
+        if c.comparator_span:
+            comp_text = self._span(norm, *c.comparator_span)[2]
+        amount = Amount(atext, a0, a1, c.number.value, c.number.value_max, c.comparator, comp_text)
+        if c.unit is not None:
+            u0, u1, utext = self._span(norm, c.unit.start, c.unit.end)
+            unit = Unit(utext, c.unit.code, c.unit.dimension, u0, u1)
+        else:
+            unit = Unit(None, None, None)
+        metric = None
+        if c.metric:
+            m0, m1, mtext = self._span(norm, *c.metric)
+            metric = Metric(mtext, m0, m1)
+        deadline = None
+        if c.deadline is not None:
+            d0, d1, dtext = self._span(norm, c.deadline.start, c.deadline.end)
+            value = c.deadline_value
+            deadline = Deadline(dtext, value.date.isoformat() if value and value.date else None,
+                                value.granularity if value else "unknown", d0, d1, c.deadline_inherited)
+        actor = None
+        if c.actor is not None:
+            t0, t1, ttext = self._span(norm, c.actor.start, c.actor.end)
+            actor = Actor(ttext, c.actor.name, c.actor.type, t0, t1, c.actor_inherited)
+        return Target(Span(s0, s1, stext), actor, metric, amount, unit, deadline,
+                      rule=f"{c.rule}:{c.cue.word if c.cue else '-'}", confidence=round(c.confidence, 2))
+
+
+_default: Extractor | None = None
+
+
+def default_extractor() -> Extractor:
+    global _default
+    if _default is None:
+        _default = Extractor()
+    return _default
+
+
+def extract(text: str, published: str | dt.date | None = None, id: str | None = None,
+            model_dir: str | os.PathLike | None = None) -> ExtractionResult:
+    """Extract the policy targets of one article. ``published`` resolves relative deadlines."""
+    extractor = default_extractor() if model_dir is None else Extractor(model_dir)
+    return extractor.extract(text, published, id)

@@ -1,0 +1,134 @@
+"""Typed results. Each class serialises to exactly the JSON documented in the README and
+in ``schema/output.schema.json``; values that must be exact stay ``Decimal`` until
+``to_dict`` writes them as JSON numbers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+SCHEMA_VERSION = "1.0"
+
+
+def json_number(value: Decimal | None) -> int | float | None:
+    """An exact Decimal as the JSON number a reader expects: 2e9 -> 2000000000, 37.6 -> 37.6."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value.normalize())
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass
+class Actor:
+    text: str
+    name: str
+    type: str
+    start: int
+    end: int
+    inherited: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "name": self.name, "type": self.type,
+                "start": self.start, "end": self.end, "inherited": self.inherited}
+
+
+@dataclass
+class Metric:
+    text: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass
+class Amount:
+    text: str
+    start: int
+    end: int
+    value: Decimal
+    value_max: Decimal | None
+    comparator: str
+    comparator_text: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end,
+                "value": json_number(self.value), "value_max": json_number(self.value_max),
+                "comparator": self.comparator, "comparator_text": self.comparator_text}
+
+
+@dataclass
+class Unit:
+    text: str | None
+    code: str | None
+    dimension: str | None
+    start: int | None = None
+    end: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "code": self.code, "dimension": self.dimension,
+                "start": self.start, "end": self.end}
+
+
+@dataclass
+class Deadline:
+    text: str
+    date: str | None
+    granularity: str
+    start: int
+    end: int
+    inherited: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "date": self.date, "granularity": self.granularity,
+                "start": self.start, "end": self.end, "inherited": self.inherited}
+
+
+@dataclass
+class Target:
+    sentence: Span
+    actor: Actor | None
+    metric: Metric | None
+    amount: Amount
+    unit: Unit
+    deadline: Deadline | None
+    rule: str
+    confidence: float
+    kind: str = "target"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "sentence": self.sentence.to_dict(),
+                "actor": self.actor.to_dict() if self.actor else None,
+                "metric": self.metric.to_dict() if self.metric else None,
+                "amount": self.amount.to_dict(), "unit": self.unit.to_dict(),
+                "deadline": self.deadline.to_dict() if self.deadline else None,
+                "rule": self.rule, "confidence": self.confidence}
+
+
+@dataclass
+class ExtractionResult:
+    id: str | None = None
+    published: str | None = None
+    targets: list[Target] = field(default_factory=list)
+    error: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)   # input fields passed through (url, title ...)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+        out.update({k: v for k, v in self.extra.items() if k not in ("text", "targets", "error", "schema_version")})
+        out.update({"id": self.id, "published": self.published,
+                    "targets": [t.to_dict() for t in self.targets], "error": self.error})
+        return out

@@ -1,0 +1,70 @@
+"""Step 2: split normalised text into paragraphs and sentences, keeping offsets.
+
+News text puts the headline, captions and each paragraph on lines of their own, so a
+line break always ends a sentence. Inside a line a sentence ends at . ! ? … followed by
+space and a capital letter, digit or quote, except after an abbreviation (TP., ThS.) or
+a single capital initial (ông A.). Decimals (37,6) and TP.HCM have no space and never split.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .resources import LanguageData
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int          # offsets into the normalised text
+    end: int
+    paragraph: int      # index of the line it belongs to
+    index: int          # running index over the whole text
+
+    def text(self, normalized: str) -> str:
+        return normalized[self.start:self.end]
+
+
+_BOUNDARY = regex.compile(r"(?<=[.!?…])[\"')\]]*\s+(?=[\"'(\[]?[\p{Lu}\d])")
+_TOKEN_BEFORE = regex.compile(r"(\S+?)[.!?…]+[\"')\]]*$")
+
+
+class Segmenter:
+    def __init__(self, data: LanguageData):
+        self.abbreviations = frozenset(data["segment.json"]["abbreviations"])
+
+    def _is_abbreviation(self, chunk: str) -> bool:
+        m = _TOKEN_BEFORE.search(chunk[-40:])
+        if not m or not chunk.endswith("."):
+            return False
+        word = m.group(1).split("(")[-1]
+        if word in self.abbreviations:
+            return True
+        # A lone capital initial (ông A.) or a dotted abbreviation (v.v.)
+        return (len(word) == 1 and word.isupper()) or (len(word) <= 4 and "." in word)
+
+    def sentences(self, text: str) -> list[Sentence]:
+        out: list[Sentence] = []
+        line_start = 0
+        for paragraph, line in enumerate(text.split("\n")):
+            self._split_line(line, line_start, paragraph, out)
+            line_start += len(line) + 1
+        return out
+
+    def _split_line(self, line: str, offset: int, paragraph: int, out: list[Sentence]) -> None:
+        start = 0
+        for m in _BOUNDARY.finditer(line):
+            if self._is_abbreviation(line[:m.start()].rstrip("\"')]")) :
+                continue
+            self._emit(line, offset, start, m.start(), paragraph, out)
+            start = m.end()
+        self._emit(line, offset, start, len(line), paragraph, out)
+
+    @staticmethod
+    def _emit(line: str, offset: int, start: int, end: int, paragraph: int, out: list[Sentence]) -> None:
+        while start < end and line[start].isspace():
+            start += 1
+        while end > start and line[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append(Sentence(offset + start, offset + end, paragraph, len(out)))

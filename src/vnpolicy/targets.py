@@ -1,0 +1,289 @@
+"""Step 4: assemble target records from the recognised pieces of one article.
+
+For each amount in each sentence: drop numbers that belong to names, dates and document
+numbers; read its comparator and unit; let the cue words decide target versus status,
+forecast or attribute; then attach the metric, the deadline (from the sentence, else
+inherited from the governing context) and the actor (from the sentence, else inherited).
+Everything here works in normalised-text offsets; ``pipeline`` maps them back.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import regex
+
+from .actors import ActorFinder, ActorMention
+from .deadlines import DeadlineFinder, ResolvedDeadline, TimeMention
+from .metric import MetricFinder
+from .numbers import NumberFinder, NumberMention
+from .resources import LanguageData
+from .segment import Sentence
+from .triggers import Cue, TriggerFinder
+from .units import ComparatorFinder, UnitFinder, UnitMention
+
+_START = r"(?<![\p{L}\p{M}\d])"
+_CONTINUATION = regex.compile(
+    r"(?i)^\s*(?:trong\s+số\s+đó|trong\s+đó|bên\s+cạnh\s+đó|ngoài\s+ra|đồng\s+thời|cụ\s+thể|như\s+vậy|theo\s+đó|khi\s+đó|riêng)\b")
+
+
+@dataclass
+class Candidate:
+    """A target found in normalised text, before offsets are mapped back."""
+    sentence: Sentence
+    number: NumberMention
+    comparator: str
+    comparator_span: tuple[int, int] | None
+    unit: UnitMention | None
+    cue: Cue | None
+    rule: str
+    metric: tuple[int, int] | None = None
+    deadline: TimeMention | None = None
+    deadline_value: ResolvedDeadline | None = None
+    deadline_inherited: bool = False
+    actor: ActorMention | None = None
+    actor_inherited: bool = False
+    confidence: float = 0.5
+
+
+@dataclass
+class ArticlePieces:
+    numbers: list[NumberMention]
+    times: list[TimeMention]
+    cues: list[Cue]
+    actors: list[ActorMention]
+    by_sentence: dict[int, dict[str, list]] = field(default_factory=dict)
+
+
+def _alternation(words) -> str:
+    return "|".join(sorted({regex.escape(w) for w in words}, key=len, reverse=True))
+
+
+class TargetAssembler:
+    def __init__(self, data: LanguageData, pos_tagger=None):
+        self.numbers = NumberFinder(data)
+        self.deadlines = DeadlineFinder(data)
+        self.units = UnitFinder(data)
+        self.comparators = ComparatorFinder(data)
+        self.triggers = TriggerFinder(data)
+        self.actors = ActorFinder(data)
+        self.metrics = MetricFinder(data)
+        self.pos_tagger = pos_tagger
+        excl = data["exclusions.json"]
+        self.excluded_before_rx = regex.compile(rf"{_START}(?:{_alternation(excl['before'])})\s*[-.]?\s*$")
+        spec_actor = data["actors.json"]
+        self.location_rx = regex.compile(rf"(?i){_START}(?:{_alternation(spec_actor['location_prepositions'])})\s+$")
+        self.recurring_rx = self.deadlines.recurring_rx
+
+    # --- pieces ---------------------------------------------------------------
+
+    def pieces(self, text: str, sentences: list[Sentence]) -> ArticlePieces:
+        pieces = ArticlePieces(self.numbers.find(text), self.deadlines.find(text),
+                               self.triggers.cues(text), [])
+        raw_actors = self.actors.find(text)
+        pieces.actors = self.actors.resolve(raw_actors, [])
+        bounds = [(s.start, s.end, s.index) for s in sentences]
+        for name in ("numbers", "times", "cues", "actors"):
+            items = getattr(pieces, name)
+            j = 0
+            for start, end, index in bounds:
+                bucket = pieces.by_sentence.setdefault(index, {"numbers": [], "times": [], "cues": [], "actors": []})
+                while j < len(items) and items[j].start < start:
+                    j += 1
+                k = j
+                while k < len(items) and items[k].start < end:
+                    bucket[name].append(items[k])
+                    k += 1
+                j = k
+        return pieces
+
+    # --- decisions ------------------------------------------------------------
+
+    def _is_excluded(self, text: str, sentence: Sentence, n: NumberMention, times: list[TimeMention]) -> bool:
+        if any(t.start < n.end and n.start < t.end for t in times):
+            return True
+        before = text[max(sentence.start, n.start - 25):n.start]
+        if self.excluded_before_rx.search(before):
+            return True
+        if n.kind == "digits" and n.value_max is None and 1900 <= n.value <= 2100 and n.value == int(n.value) \
+                and text[n.start:n.end].isdigit():
+            return True          # a year standing alone (so với 2020)
+        if self.units.is_time_noun(text, n.end):
+            return True          # a duration or an age: 5 năm, 30 tuổi
+        return False
+
+    def candidates(self, text: str, sentences: list[Sentence], published: dt.date | None) -> list[Candidate]:
+        pieces = self.pieces(text, sentences)
+        found: list[Candidate] = []
+        for sentence in sentences:
+            bucket = pieces.by_sentence[sentence.index]
+            if not bucket["numbers"]:
+                continue
+            found.extend(self._sentence_candidates(text, sentence, bucket, published))
+        self._attach_context(text, sentences, pieces, found, published)
+        return found
+
+    def _sentence_candidates(self, text: str, sentence: Sentence, bucket: dict, published) -> list[Candidate]:
+        out: list[Candidate] = []
+        tokens = None
+        amounts = [n for n in bucket["numbers"] if not self._is_excluded(text, sentence, n, bucket["times"])]
+        for n in amounts:
+            unit = self.units.after(text, n.end)
+            unit_end = unit.end if unit else n.end
+            comp = self.comparators.around(text, n.start, unit_end, n.value_max is not None, n.approx)
+            left = comp.start if comp.start is not None and comp.start < n.start else n.start
+            decision = self.triggers.decide(text[sentence.start:sentence.end], [
+                _shift(c, -sentence.start) for c in bucket["cues"]], left - sentence.start,
+                unit_end - sentence.start, unit.code if unit else None)
+            if decision.kind != "target":
+                continue
+            if unit is None and self.pos_tagger is not None:
+                if tokens is None:
+                    tokens = [_shift_token(t, sentence.start) for t in self.pos_tagger(text[sentence.start:sentence.end])]
+                unit = self.units.from_tokens(tokens, text, n.end)
+            if unit is None and not self._unitless_ok(text, sentence, n):
+                continue
+            cue = _shift(decision.cue, sentence.start) if decision.cue else None
+            out.append(Candidate(sentence, n, comp.comparator,
+                                 (comp.start, comp.end) if comp.start is not None else None,
+                                 unit, cue, decision.rule,
+                                 confidence=0.85 if decision.rule == "strong_cue" else 0.65))
+        for i, cand in enumerate(out):
+            cand.metric = self._metric(text, cand, out[i - 1] if i else None, bucket)
+        return out
+
+    @staticmethod
+    def _unitless_ok(text: str, sentence: Sentence, n: NumberMention) -> bool:
+        # A bare count right after 'chỉ tiêu' or 'là' (chỉ tiêu tuyển sinh gần 200.000) still counts.
+        after = text[n.end:n.end + 2]
+        return (not after.strip() or after[:1] in ".,;") and n.value >= 10 and n.kind != "words"
+
+    def _metric(self, text: str, cand: Candidate, previous: Candidate | None, bucket: dict) -> tuple[int, int] | None:
+        s = cand.sentence
+        amount_start = cand.comparator_span[0] if cand.comparator_span and cand.comparator_span[0] < cand.number.start \
+            else cand.number.start
+        left = s.start
+        if cand.cue and cand.cue.end <= amount_start:
+            left = max(left, cand.cue.end)
+        if previous is not None:
+            left = max(left, previous.unit.end if previous.unit else previous.number.end)
+        for t in bucket["times"]:
+            if t.end <= amount_start:
+                left = max(left, t.end)
+        for a in bucket["actors"]:
+            if a.end <= amount_start and not a.anaphora and a.start <= left + 2:
+                left = max(left, a.end)
+        before = self.metrics.before(text, left, amount_start)
+        after_start = cand.unit.end if cand.unit else cand.number.end
+        if cand.unit is not None and cand.unit.dimension == "count":
+            after_start = cand.unit.start
+        right = s.end
+        for t in bucket["times"]:
+            if t.start >= after_start:
+                right = min(right, t.start)
+        after = self.metrics.after(text, after_start, right)
+        if cand.unit is not None and cand.unit.dimension == "count" and after and before:
+            # the counted noun names the thing; the words before say what is done to it
+            return self.metrics.choose(text, before, after) if len(text[before[0]:before[1]].split()) > 3 else after
+        return self.metrics.choose(text, before, after)
+
+    # --- context: deadlines and actors ----------------------------------------
+
+    def _attach_context(self, text: str, sentences: list[Sentence], pieces: ArticlePieces,
+                        found: list[Candidate], published) -> None:
+        by_sentence: dict[int, list[Candidate]] = {}
+        for c in found:
+            by_sentence.setdefault(c.sentence.index, []).append(c)
+        for c in found:
+            self._attach_own_deadline(c, by_sentence, pieces, published)
+        for c in found:
+            if c.deadline is None:
+                self._attach_inherited_deadline(text, c, by_sentence, published)
+            self._attach_actor(text, c, sentences, pieces)
+
+    def _own_deadline(self, c: Candidate, siblings: list[Candidate], times: list[TimeMention]) -> TimeMention | None:
+        usable = [t for t in times if not t.baseline and not t.horizon]
+        if not usable:
+            return None
+        later = [s for s in siblings if s.number.start > c.number.start]
+        limit = later[0].number.start if later else c.sentence.end
+        following = [t for t in usable if c.number.end <= t.start < limit]
+        if following:
+            return following[0]
+        preceding = [t for t in usable if t.end <= c.number.start]
+        if preceding:
+            return preceding[-1]
+        return usable[0]
+
+    def _attach_own_deadline(self, c: Candidate, by_sentence, pieces: ArticlePieces, published) -> None:
+        times = pieces.by_sentence[c.sentence.index]["times"]
+        own = self._own_deadline(c, by_sentence[c.sentence.index], times)
+        if own is not None:
+            c.deadline, c.deadline_value = own, self.deadlines.resolve(own, published)
+
+    def _attach_inherited_deadline(self, text: str, c: Candidate, by_sentence, published) -> None:
+        unit_code = c.unit.code if c.unit else ""
+        sentence_text = text[c.sentence.start:c.sentence.end]
+        if "/" in unit_code or self.recurring_rx.search(sentence_text):
+            return                     # recurring targets have no deadline unless one is stated
+        source = self._inherited_deadline(text, c, by_sentence)
+        if source is not None:
+            c.deadline, c.deadline_value, c.deadline_inherited = source, self.deadlines.resolve(source, published), True
+
+    def _inherited_deadline(self, text: str, c: Candidate, by_sentence) -> TimeMention | None:
+        index = c.sentence.index
+        sentence_text = text[c.sentence.start:c.sentence.end]
+        if _CONTINUATION.search(sentence_text) or " cũng " in f" {sentence_text} ":
+            for back in range(index - 1, max(-1, index - 3), -1):
+                for prev in reversed(by_sentence.get(back, [])):
+                    if prev.deadline is not None and not prev.deadline_inherited:
+                        return prev.deadline
+        if c.sentence.paragraph <= 1:   # headline and lead announce what the body dates
+            for ahead in range(index + 1, index + 4):
+                for nxt in by_sentence.get(ahead, []):
+                    if nxt.deadline is not None and not nxt.deadline_inherited:
+                        return nxt.deadline
+        return None
+
+    def _attach_actor(self, text: str, c: Candidate, sentences: list[Sentence], pieces: ArticlePieces) -> None:
+        mentions = [a for a in pieces.by_sentence[c.sentence.index]["actors"]]
+        amount_start = c.number.start
+        before = [a for a in mentions if a.end <= amount_start and not self._is_location(text, a)]
+        if c.cue is not None:
+            before_cue = [a for a in before if a.end <= c.cue.start]
+            if before_cue:
+                before = before_cue
+        if before:
+            c.actor = self._prefer_named(before)
+            return
+        after = [a for a in mentions if a.start >= amount_start and not self._is_location(text, a)
+                 and text[max(0, a.start - 4):a.start].strip().lower() in ("do", "của")]
+        if after:
+            c.actor = after[0]
+            return
+        for back in range(c.sentence.index - 1, max(-1, c.sentence.index - 4), -1):
+            earlier = [a for a in pieces.by_sentence[back]["actors"] if not self._is_location(text, a)]
+            if earlier:
+                c.actor, c.actor_inherited = earlier[0], True
+                return
+        headline = pieces.by_sentence.get(0, {}).get("actors", [])
+        if headline:
+            c.actor, c.actor_inherited = headline[0], True
+
+    @staticmethod
+    def _prefer_named(mentions: list[ActorMention]) -> ActorMention:
+        return mentions[-1]
+
+    def _is_location(self, text: str, a: ActorMention) -> bool:
+        if a.type not in ("province", "city", "country"):
+            return False
+        return bool(self.location_rx.search(text[max(0, a.start - 15):a.start]))
+
+
+def _shift(cue: Cue, by: int) -> Cue:
+    return Cue(cue.start + by, cue.end + by, cue.kind, cue.word, cue.weak)
+
+
+def _shift_token(token, by: int):
+    from .tokens import Token
+    return Token(token.start + by, token.end + by, token.text, token.tag)

@@ -1,0 +1,131 @@
+"""Units and comparators around an amount: what the number counts and how it bounds it.
+
+``UnitFinder.after(text, pos)`` looks at the words right after an amount (currencies,
+%, measures, rates such as 'triệu đồng/người/năm', counted nouns from the lexicon);
+``ComparatorFinder`` reads the words right before it (ít nhất, không quá ...) and the
+words after its unit (trở lên).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .resources import LanguageData
+
+_END = r"(?![\p{L}\p{M}\d])"
+
+
+def _alternation(words) -> str:
+    return "|".join(sorted({regex.escape(w) for w in words}, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class UnitMention:
+    start: int
+    end: int
+    code: str
+    dimension: str      # currency, percent, area ..., count for counted nouns
+    source: str         # lexicon | counted_noun | pos
+
+
+@dataclass(frozen=True)
+class ComparatorMention:
+    comparator: str     # eq gte gt lte lt approx range
+    start: int | None = None
+    end: int | None = None
+
+
+class UnitFinder:
+    def __init__(self, data: LanguageData):
+        spec = data["units.json"]
+        nouns = data["counted_nouns.json"]
+        self.by_form: dict[str, tuple[str, str]] = {}
+        insensitive, sensitive = [], []
+        for unit in spec["units"]:
+            for form in unit["forms"]:
+                key = form if unit.get("case_sensitive") else form.lower()
+                self.by_form[key] = (unit["code"], unit["dimension"])
+                (sensitive if unit.get("case_sensitive") else insensitive).append(form)
+        self.case_sensitive = {f for u in spec["units"] if u.get("case_sensitive") for f in u["forms"]}
+        denominators = _alternation(spec["rate_denominators"] + [f for u in spec["units"] for f in u["forms"]])
+        rate = rf"(?P<rate>(?:\s*/\s*(?:{denominators}){_END})*)"
+        self.measure_rx = regex.compile(
+            rf"\s*(?P<unit>(?i:{_alternation(insensitive)})|{_alternation(sensitive)}){_END}{rate}"
+            if sensitive else rf"\s*(?P<unit>(?i:{_alternation(insensitive)})){_END}{rate}")
+        self.percent_rx = regex.compile(rf"\s*(?P<unit>%){rate}")
+        self.noun_rx = regex.compile(rf"\s+(?P<unit>(?i:{_alternation(nouns['nouns'])})){_END}{rate}")
+        self.never_rx = regex.compile(rf"\s*(?i:{_alternation(nouns['never_units'])}){_END}")
+        self.classifiers = set(nouns["classifiers"])
+        self.never_units = set(nouns["never_units"])
+
+    def _code(self, form: str) -> tuple[str, str]:
+        return self.by_form.get(form) or self.by_form[form.lower()]
+
+    def after(self, text: str, pos: int) -> UnitMention | None:
+        """The unit that starts right after ``pos`` (the end of an amount), if any."""
+        for rx in (self.percent_rx, self.measure_rx):
+            m = rx.match(text, pos)
+            if m:
+                code, dim = self._code(m.group("unit"))
+                return UnitMention(m.start("unit"), m.end(), code + self._rate(m.group("rate")), dim, "lexicon")
+        if self.never_rx.match(text, pos):
+            return None
+        m = self.noun_rx.match(text, pos)
+        if m:
+            return UnitMention(m.start("unit"), m.end(), m.group("unit").lower() + self._rate(m.group("rate")),
+                               "count", "counted_noun")
+        return None
+
+    def is_time_noun(self, text: str, pos: int) -> bool:
+        return bool(self.never_rx.match(text, pos))
+
+    def _rate(self, rate: str) -> str:
+        parts = [p.strip() for p in rate.split("/") if p.strip()]
+        out = []
+        for p in parts:
+            known = self.by_form.get(p) or self.by_form.get(p.lower())
+            out.append(known[0] if known else p.lower())
+        return "".join("/" + p for p in out)
+
+    def from_tokens(self, tokens, text: str, pos: int) -> UnitMention | None:
+        """Counted noun from POS tags when the lexicon knows no unit: '5 quy hoạch', '2 buổi hội nghị'."""
+        following = [t for t in tokens if t.start >= pos]
+        if not following or text[pos:following[0].start].strip():
+            return None
+        first = following[0]
+        if first.tag not in ("N", "Nc") or not first.text[:1].islower() or first.text.lower() in self.never_units:
+            return None
+        end = first.end
+        if (first.tag == "Nc" or first.text.lower() in self.classifiers) and len(following) > 1:
+            second = following[1]
+            if second.tag == "N" and second.text[:1].islower() and not text[first.end:second.start].strip():
+                end = second.end
+        return UnitMention(first.start, end, text[first.start:end].lower(), "count", "pos")
+
+
+class ComparatorFinder:
+    def __init__(self, data: LanguageData):
+        spec = data["comparators.json"]
+        self.prefix: dict[str, str] = {}
+        for comp, words in spec["prefix"].items():
+            for w in words:
+                self.prefix[w.lower()] = comp
+        self.suffix = {w.lower(): comp for comp, words in spec["suffix"].items() for w in words}
+        self.prefix_rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{_alternation(self.prefix)})\s+$")
+        self.suffix_rx = regex.compile(rf"\s+(?i:{_alternation(self.suffix)}){_END}")
+
+    def around(self, text: str, amount_start: int, after_unit: int, is_range: bool, approx: bool) -> ComparatorMention:
+        if is_range:
+            return ComparatorMention("range")
+        m = self.suffix_rx.match(text, after_unit)
+        if m:
+            return ComparatorMention(self.suffix[m.group().strip().lower()], m.start() + 1, m.end())
+        window_start = max(0, amount_start - 30)
+        m = self.prefix_rx.search(text, window_start, amount_start)
+        if m:
+            words = m.group().strip()
+            return ComparatorMention(self.prefix[words.lower()], m.start(), m.start() + len(words))
+        if approx:
+            return ComparatorMention("approx")
+        return ComparatorMention("eq")
