@@ -1,0 +1,78 @@
+"""Output formats: JSON documents, JSON Lines, and CSV with one row per target.
+
+CSV flattens each target into fixed columns so a spreadsheet or a tracking database can
+import it; an article without targets gives no row, an article with an error gives one
+row carrying the error.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from typing import IO, Any, Iterable
+
+FORMATS = ("json", "jsonl", "csv")
+
+CSV_COLUMNS = [
+    "source_id", "source_url", "published", "actor", "actor_type", "actor_inherited", "metric",
+    "value", "value_max", "comparator", "unit", "deadline", "deadline_text", "deadline_inherited",
+    "amount_text", "amount_start", "amount_end", "sentence", "sentence_start", "sentence_end",
+    "rule", "confidence", "error",
+]
+
+
+def to_json(document: dict[str, Any], pretty: bool = True) -> str:
+    if pretty:
+        return json.dumps(document, ensure_ascii=False, indent=2)
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def csv_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The CSV rows of one result document (as produced by ``ExtractionResult.to_dict``)."""
+    base = {"source_id": document.get("id"), "source_url": document.get("url"),
+            "published": document.get("published")}
+    if document.get("error"):
+        return [{**base, "error": document["error"]}]
+    rows = []
+    for t in document.get("targets", []):
+        actor, deadline = t.get("actor") or {}, t.get("deadline") or {}
+        rows.append({
+            **base,
+            "actor": actor.get("name"), "actor_type": actor.get("type"),
+            "actor_inherited": actor.get("inherited"),
+            "metric": (t.get("metric") or {}).get("text"),
+            "value": t["amount"]["value"], "value_max": t["amount"]["value_max"],
+            "comparator": t["amount"]["comparator"], "unit": t["unit"]["code"],
+            "deadline": deadline.get("date"), "deadline_text": deadline.get("text"),
+            "deadline_inherited": deadline.get("inherited"),
+            "amount_text": t["amount"]["text"], "amount_start": t["amount"]["start"],
+            "amount_end": t["amount"]["end"],
+            "sentence": t["sentence"]["text"], "sentence_start": t["sentence"]["start"],
+            "sentence_end": t["sentence"]["end"], "rule": t["rule"], "confidence": t["confidence"],
+            "error": None,
+        })
+    return rows
+
+
+class Writer:
+    """Writes result documents to ``stream`` in one of ``FORMATS``."""
+
+    def __init__(self, stream: IO[str], fmt: str = "jsonl"):
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        self.stream, self.fmt = stream, fmt
+        self._csv = None
+
+    def write(self, document: dict[str, Any]) -> None:
+        if self.fmt == "json":
+            self.stream.write(to_json(document, pretty=True) + "\n")
+        elif self.fmt == "jsonl":
+            self.stream.write(to_json(document, pretty=False) + "\n")
+        else:
+            if self._csv is None:
+                self._csv = csv.DictWriter(self.stream, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+                self._csv.writeheader()
+            self._csv.writerows(csv_rows(document))
+
+    def write_all(self, documents: Iterable[dict[str, Any]]) -> None:
+        for d in documents:
+            self.write(d)
