@@ -27,6 +27,7 @@ class ActorMention:
     type: str
     source: str             # gazetteer | pattern | acronym | anaphora
     anaphora: bool = False
+    canonical: str = ""     # gazetteer name; ``name`` is the form the article uses (HUD, Bộ GTVT)
 
 
 def _alternation(words) -> str:
@@ -49,8 +50,10 @@ class ActorFinder:
             rf"{_START}(?P<admin>(?:{admin})\s+)?(?P<place>(?:{place})\s*)?(?P<name>{names}){_END}")
         heads = {h: t for t, hs in spec["organisation_heads"].items() for h in hs}
         self.head_type = heads
-        lower_ok = _alternation(spec["name_lowercase_allowed"])
-        word = rf"(?:{_CAP}|(?:{lower_ok})(?=\s+\p{{Lu}}))"
+        stop = _alternation(spec["name_stopwords"])
+        lower = rf"(?!(?:{stop})(?![\p{{L}}\p{{M}}]))\p{{Ll}}[\p{{L}}\p{{M}}]*"
+        # Capitalised words, with at most three lower-case syllables between two of them.
+        word = rf"(?:{_CAP}|(?:{lower})(?:\s+{lower}){{0,2}}(?=\s+\p{{Lu}}))"
         self.org_rx = regex.compile(
             rf"{_START}(?P<head>{_alternation(heads)})(?P<rest>(?:\s+(?:{word}|&|-(?=\s*\p{{Lu}})))+)")
         self.acronym_rx = regex.compile(r"\s*\((?P<acr>[\p{Lu}\d&][\p{Lu}\p{Ll}\d&\-\. ]{1,20})\)")
@@ -70,10 +73,13 @@ class ActorFinder:
             return True
 
         for m in self.gazetteer_rx.finditer(text):
-            name, etype = self.lookup[m.group("name")]
+            canonical, etype = self.lookup[m.group("name")]
             if m.group("place") and etype not in _PLACE_TYPES:
                 continue
-            add(ActorMention(m.start(), m.end(), name, etype, "gazetteer"))
+            # Places keep their canonical name (TP HCM -> Hồ Chí Minh); organisations keep the
+            # article's own form, which is what a reader of that article recognises.
+            name = canonical if etype in _PLACE_TYPES or etype == "country" else m.group("name")
+            add(ActorMention(m.start(), m.end(), name, etype, "gazetteer", canonical=canonical))
         acronyms = dict(known_acronyms or {})
         for m in self.org_rx.finditer(text):
             head = m.group("head")
@@ -93,7 +99,7 @@ class ActorFinder:
                 name, etype = acronyms[m.group()]
                 add(ActorMention(m.start(), m.end(), name, etype, "acronym"))
         for m in self.anaphora_rx.finditer(text):
-            add(ActorMention(m.start(), m.end(), "", self.anaphora[m.group("w")], "anaphora", True))
+            add(ActorMention(m.start(), m.end(), m.group("w"), self.anaphora[m.group("w")], "anaphora", True))
         mentions.sort(key=lambda a: a.start)
         return mentions
 
@@ -108,8 +114,11 @@ class ActorFinder:
                          "company": {"company", "state_group"}, "bank": {"bank"}}.get(m.type, {m.type})
                 target = next((h for h in reversed(seen) if h.type in kinds and not h.anaphora), None)
                 if target is None:
-                    continue
-                m = ActorMention(m.start, m.end, target.name, target.type, "anaphora", True)
+                    # An unresolved 'tỉnh'/'Bộ' says nothing; 'công ty mới' still names an owner.
+                    if len(m.name.split()) < 2:
+                        continue
+                else:
+                    m = ActorMention(m.start, m.end, target.name, target.type, "anaphora", True, target.canonical)
             resolved.append(m)
             seen.append(m)
         return resolved

@@ -20,6 +20,8 @@ class MetricFinder:
         spec = data["metric.json"]
         self.trim = {w.lower() for w in spec["trim"]}
         self.trim_phrases = sorted((w.lower().split() for w in spec["trim"]), key=len, reverse=True)
+        self.kept_cues = {w.lower() for w in spec["kept_cues"]}
+        self.growth_verbs = {w.lower() for w in spec["growth_verbs"]}
         self.max_before = spec["max_syllables_before"]
         self.max_after = spec["max_syllables_after"]
         stops = sorted(spec["stop_after"], key=len, reverse=True)
@@ -56,6 +58,13 @@ class MetricFinder:
         words = self._words(text, left, end)[:self.max_after]
         words = self._trim(text, words)
         return (words[0][0], words[-1][1]) if words else None
+
+    def is_bare_growth(self, text: str, span: tuple[int, int] | None) -> bool:
+        """True when ``span`` is empty or just 'tăng'/'giảm': it names no metric by itself."""
+        return span is None or text[span[0]:span[1]].lower() in self.growth_verbs
+
+    def size(self, text: str, span: tuple[int, int] | None) -> int:
+        return len(self._words(text, *span)) if span else 0
 
     def choose(self, text: str, before: tuple[int, int] | None, after: tuple[int, int] | None) -> tuple[int, int] | None:
         def size(span):

@@ -78,7 +78,8 @@ class Extractor:
         actor = None
         if c.actor is not None:
             t0, t1, ttext = self._span(norm, c.actor.start, c.actor.end)
-            actor = Actor(ttext, c.actor.name, c.actor.type, t0, t1, c.actor_inherited)
+            actor = Actor(ttext, c.actor.name, c.actor.type, t0, t1, c.actor_inherited,
+                          c.actor.canonical or c.actor.name)
         return Target(Span(s0, s1, stext), actor, metric, amount, unit, deadline,
                       rule=f"{c.rule}:{c.cue.word if c.cue else '-'}", confidence=round(c.confidence, 2))
 

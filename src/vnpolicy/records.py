@@ -38,9 +38,10 @@ class Actor:
     start: int
     end: int
     inherited: bool = False
+    canonical: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "name": self.name, "type": self.type,
+        return {"text": self.text, "name": self.name, "type": self.type, "canonical": self.canonical,
                 "start": self.start, "end": self.end, "inherited": self.inherited}
 
 

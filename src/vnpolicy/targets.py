@@ -23,6 +23,15 @@ from .triggers import Cue, TriggerFinder
 from .units import ComparatorFinder, UnitFinder, UnitMention
 
 _START = r"(?<![\p{L}\p{M}\d])"
+_CLAUSE_BREAK = regex.compile(r"[,;:(]\s*")
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " ,;:":
+        pos += 1
+    return pos
+
+
 _CONTINUATION = regex.compile(
     r"(?i)^\s*(?:trong\s+số\s+đó|trong\s+đó|bên\s+cạnh\s+đó|ngoài\s+ra|đồng\s+thời|cụ\s+thể|như\s+vậy|theo\s+đó|khi\s+đó|riêng)\b")
 
@@ -134,14 +143,22 @@ class TargetAssembler:
             left = comp.start if comp.start is not None and comp.start < n.start else n.start
             decision = self.triggers.decide(text[sentence.start:sentence.end], [
                 _shift(c, -sentence.start) for c in bucket["cues"]], left - sentence.start,
-                unit_end - sentence.start, unit.code if unit else None)
+                unit_end - sentence.start, unit.code if unit else None, unit.dimension if unit else None)
             if decision.kind != "target":
                 continue
             if unit is None and self.pos_tagger is not None:
                 if tokens is None:
                     tokens = [_shift_token(t, sentence.start) for t in self.pos_tagger(text[sentence.start:sentence.end])]
                 unit = self.units.from_tokens(tokens, text, n.end)
+            if unit is not None and unit.source == "counted_noun" and self.pos_tagger is not None \
+                    and unit.code in self.units.classifiers:
+                # 'buổi', 'cuốn' only classify: the noun after them is the unit (2 buổi hội nghị)
+                if tokens is None:
+                    tokens = [_shift_token(t, sentence.start) for t in self.pos_tagger(text[sentence.start:sentence.end])]
+                unit = self.units.from_tokens(tokens, text, n.end) or unit
             if unit is None and not self._unitless_ok(text, sentence, n):
+                continue
+            if n.kind == "words" and (unit is None or unit.source != "counted_noun" and unit.dimension == "count"):
                 continue
             cue = _shift(decision.cue, sentence.start) if decision.cue else None
             out.append(Candidate(sentence, n, comp.comparator,
@@ -156,36 +173,53 @@ class TargetAssembler:
     def _unitless_ok(text: str, sentence: Sentence, n: NumberMention) -> bool:
         # A bare count right after 'chỉ tiêu' or 'là' (chỉ tiêu tuyển sinh gần 200.000) still counts.
         after = text[n.end:n.end + 2]
-        return (not after.strip() or after[:1] in ".,;") and n.value >= 10 and n.kind != "words"
+        return (not after.strip() or after[:1] in ".,;") and n.value >= 1000 and n.kind == "digits"
 
     def _metric(self, text: str, cand: Candidate, previous: Candidate | None, bucket: dict) -> tuple[int, int] | None:
         s = cand.sentence
         amount_start = cand.comparator_span[0] if cand.comparator_span and cand.comparator_span[0] < cand.number.start \
             else cand.number.start
-        left = s.start
-        if cand.cue and cand.cue.end <= amount_start:
-            left = max(left, cand.cue.end)
-        if previous is not None:
-            left = max(left, previous.unit.end if previous.unit else previous.number.end)
-        for t in bucket["times"]:
-            if t.end <= amount_start:
-                left = max(left, t.end)
-        for a in bucket["actors"]:
-            if a.end <= amount_start and not a.anaphora and a.start <= left + 2:
-                left = max(left, a.end)
+        left = self._metric_left(text, cand, previous, bucket, amount_start)
         before = self.metrics.before(text, left, amount_start)
         after_start = cand.unit.end if cand.unit else cand.number.end
-        if cand.unit is not None and cand.unit.dimension == "count":
+        counted = cand.unit is not None and cand.unit.dimension == "count"
+        if counted:
             after_start = cand.unit.start
         right = s.end
         for t in bucket["times"]:
             if t.start >= after_start:
                 right = min(right, t.start)
         after = self.metrics.after(text, after_start, right)
-        if cand.unit is not None and cand.unit.dimension == "count" and after and before:
-            # the counted noun names the thing; the words before say what is done to it
-            return self.metrics.choose(text, before, after) if len(text[before[0]:before[1]].split()) > 3 else after
+        if previous is not None and previous.metric and self.metrics.is_bare_growth(text, before) \
+                and self.metrics.size(text, after) <= 1:
+            return previous.metric          # '..., tăng 27,9%': growth of the thing just named
+        if counted and after and before and self.metrics.size(text, before) <= 3:
+            return after
         return self.metrics.choose(text, before, after)
+
+    def _metric_left(self, text: str, cand: Candidate, previous: Candidate | None, bucket: dict, amount_start: int) -> int:
+        """Where the words naming the metric may start: after the cue, the previous amount, a deadline, the actor."""
+        s = cand.sentence
+        left = s.start
+        cue = cand.cue
+        if cue and cue.end <= amount_start:
+            if cue.word in self.metrics.kept_cues:
+                left = max(left, cue.start)
+            elif cue.weak:
+                # 'diện tích trồng điều sẽ được tăng': the subject before a modal names the metric
+                breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, s.start, cue.start)]
+                left = max(left, breaks[-1] if breaks else s.start)
+            else:
+                left = max(left, cue.end)
+        if previous is not None:
+            left = max(left, previous.unit.end if previous.unit else previous.number.end)
+        for t in bucket["times"]:
+            if t.end <= amount_start:
+                left = max(left, t.end)
+        for a in bucket["actors"]:
+            if a.end <= amount_start and a.start <= _skip_space(text, left) + 1:
+                left = max(left, a.end)
+        return left
 
     # --- context: deadlines and actors ----------------------------------------
 
@@ -196,10 +230,10 @@ class TargetAssembler:
             by_sentence.setdefault(c.sentence.index, []).append(c)
         for c in found:
             self._attach_own_deadline(c, by_sentence, pieces, published)
-        for c in found:
+        for i, c in enumerate(found):
             if c.deadline is None:
                 self._attach_inherited_deadline(text, c, by_sentence, published)
-            self._attach_actor(text, c, sentences, pieces)
+            self._attach_actor(text, c, sentences, pieces, found[:i])
 
     def _own_deadline(self, c: Candidate, siblings: list[Candidate], times: list[TimeMention]) -> TimeMention | None:
         usable = [t for t in times if not t.baseline and not t.horizon]
@@ -245,7 +279,8 @@ class TargetAssembler:
                         return nxt.deadline
         return None
 
-    def _attach_actor(self, text: str, c: Candidate, sentences: list[Sentence], pieces: ArticlePieces) -> None:
+    def _attach_actor(self, text: str, c: Candidate, sentences: list[Sentence], pieces: ArticlePieces,
+                      earlier_targets: list[Candidate]) -> None:
         mentions = [a for a in pieces.by_sentence[c.sentence.index]["actors"]]
         amount_start = c.number.start
         before = [a for a in mentions if a.end <= amount_start and not self._is_location(text, a)]
@@ -261,14 +296,22 @@ class TargetAssembler:
         if after:
             c.actor = after[0]
             return
-        for back in range(c.sentence.index - 1, max(-1, c.sentence.index - 4), -1):
+        c.actor_inherited = True
+        # The owner of the last target nearby, else the last actor named just before.
+        recent = [t for t in earlier_targets if t.actor is not None and c.sentence.index - t.sentence.index <= 5]
+        if recent:
+            c.actor = recent[-1].actor
+            return
+        for back in range(c.sentence.index - 1, max(-1, c.sentence.index - 6), -1):
             earlier = [a for a in pieces.by_sentence[back]["actors"] if not self._is_location(text, a)]
             if earlier:
-                c.actor, c.actor_inherited = earlier[0], True
+                c.actor = earlier[0]
                 return
-        headline = pieces.by_sentence.get(0, {}).get("actors", [])
-        if headline:
-            c.actor, c.actor_inherited = headline[0], True
+        lead = [a for s in sentences if s.paragraph <= 1 for a in pieces.by_sentence[s.index]["actors"]]
+        if lead:
+            c.actor = lead[0]
+        else:
+            c.actor_inherited = False
 
     @staticmethod
     def _prefer_named(mentions: list[ActorMention]) -> ActorMention:

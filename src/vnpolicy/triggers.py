@@ -47,29 +47,89 @@ class TriggerFinder:
                 self.kind_of[w.lower()] = kind
         for w in spec["target_strong"] + spec["target_weak"]:
             self.kind_of[w.lower()] = "target"
+        for w in spec["neutral"]:
+            self.kind_of[w.lower()] = "neutral"
         self.weak = {w.lower() for w in spec["target_weak"]}
         self.cue_rx = regex.compile(rf"(?i){_START}(?:{_alternation(self.kind_of)}){_END}")
+        self.future_rx = regex.compile(rf"(?i){_START}(?:{_alternation(spec['future_reset'])}){_END}")
+        self.status_after_rx = regex.compile(rf"(?i)^[\s,]*(?:{_alternation(spec['status_after'])}){_END}")
+        self.price_rx = regex.compile(rf"(?i){_START}(?:{_alternation(spec['price_words'])}){_END}(?!\s+trị)")
+        self.per_capita = {w.lower() for w in spec["per_capita_denominators"]}
+        self.status_in_clause_rx = regex.compile(rf"(?i){_START}(?:{_alternation(spec['status_in_clause_after'])}){_END}")
+        self.rate_rx = regex.compile(rf"(?i){_START}(?:{_alternation(spec['rate_words'])}){_END}")
+        self.negation_rx = regex.compile(
+            rf"(?i){_START}(?:{_alternation(spec['negations'])})(?:\s+[\p{{L}}\p{{M}}]+){{0,2}}\s+$")
+        self.non_blocking = {w.lower() for w in spec["non_blocking_status"]}
         self.attribute_rx = regex.compile(
             rf"(?i){_START}(?:{_alternation(spec['attribute_before'])})(?:\s+(?:là|khoảng|gần|hơn|trên|dưới|chỉ|lên tới|lên đến|đạt))*\s*$")
         self.status_after_percent_rx = regex.compile(
             rf"(?i)^\s*(?:{_alternation(spec['status_after_percent'])}){_END}")
-        self.clause_reset_rx = regex.compile(rf"(?i)(?:[;:()\"]|{_START}(?:{_alternation([w for w in spec['clause_reset'] if w.isalpha() or ' ' in w])}){_END})")
+        self.clause_reset_rx = regex.compile(rf"(?i)(?:[;:()\",]|{_START}(?:{_alternation([w for w in spec['clause_reset'] if w.isalpha() or ' ' in w])}){_END})")
 
     def cues(self, text: str) -> list[Cue]:
         out = []
         for m in self.cue_rx.finditer(text):
             word = m.group().lower()
-            out.append(Cue(m.start(), m.end(), self.kind_of[word], word, word in self.weak))
+            kind = self.kind_of[word]
+            if kind == "neutral":
+                continue
+            if kind == "target" and text[max(0, m.start() - 3):m.start()].rstrip().endswith("%"):
+                kind = "status"      # '16% kế hoạch năm': a share of the plan already reached
+            elif kind == "target" and self.negation_rx.search(text, max(0, m.start() - 30), m.start()):
+                continue             # 'không tính tới phương án': a negated cue sets nothing
+            out.append(Cue(m.start(), m.end(), kind, word, word in self.weak))
         return out
 
-    def decide(self, text: str, cues: list[Cue], amount_start: int, after_unit: int, unit_code: str | None) -> Decision:
+    def _outside_closed_brackets(self, text: str, cues: list[Cue], amount_start: int) -> list[Cue]:
+        """Drop cues inside a parenthesis that closes before the amount: an aside governs nothing after it."""
+        closed: list[tuple[int, int]] = []
+        stack: list[int] = []
+        for i, ch in enumerate(text[:amount_start]):
+            if ch == "(":
+                stack.append(i)
+            elif ch == ")" and stack:
+                closed.append((stack.pop(), i))
+        if not closed:
+            return cues
+        return [c for c in cues if not any(a < c.start and c.end <= b for a, b in closed)]
+
+    def _last_reset(self, text: str, start: int, end: int) -> int:
+        """Position after the last clause break or future-time phrase in text[start:end]."""
+        last = start
+        for rx in (self.clause_reset_rx, self.future_rx):
+            for m in rx.finditer(text, start, end):
+                last = max(last, m.end())
+        return last
+
+    def is_price(self, text: str, amount_start: int, unit_code: str | None, unit_dimension: str | None) -> bool:
+        """Prices and fees: money per item (đồng/kg, USD/tấn) or a price noun just before the amount."""
+        if unit_dimension == "currency" and unit_code and "/" in unit_code:
+            denominator = unit_code.split("/", 1)[1].lower()
+            if denominator not in self.per_capita:
+                return True
+        if unit_dimension == "currency":
+            clause_start = max(text.rfind(",", 0, amount_start), text.rfind(";", 0, amount_start), 0)
+            window = text[max(clause_start, amount_start - 50):amount_start]
+            return bool(self.price_rx.search(window))
+        return False
+
+    def decide(self, text: str, cues: list[Cue], amount_start: int, after_unit: int, unit_code: str | None,
+               unit_dimension: str | None = None) -> Decision:
         """Classify the amount at ``amount_start`` in ``text`` (one sentence)."""
         before = text[max(0, amount_start - 60):amount_start]
         if self.attribute_rx.search(before):
             return Decision("attribute", None, "attribute_before")
         if unit_code == "%" and self.status_after_percent_rx.match(text, after_unit):
             return Decision("status", None, "percent_of_plan")
-        earlier = [c for c in cues if c.end <= amount_start]
+        if self.is_price(text, amount_start, unit_code, unit_dimension):
+            return Decision("attribute", None, "price")
+        clause_start = self._last_reset(text, 0, amount_start)
+        if self.rate_rx.search(text, clause_start, amount_start):
+            return Decision("attribute", None, "rate")
+        clause_end = self.clause_reset_rx.search(text, after_unit)
+        if self.status_in_clause_rx.search(text, after_unit, clause_end.start() if clause_end else len(text)):
+            return Decision("status", None, "present_state_after")
+        earlier = self._outside_closed_brackets(text, [c for c in cues if c.end <= amount_start], amount_start)
         if not earlier:
             return Decision("none", None, "no_cue")
         nearest = earlier[-1]
@@ -77,6 +137,13 @@ class TriggerFinder:
             blocker = next((c for c in earlier if c.kind in ("forecast", "condition")), None)
             if blocker is not None:
                 return Decision(blocker.kind, blocker, f"{blocker.kind}_over_weak_target")
+            reset = self._last_reset(text, 0, nearest.start)
+            past = next((c for c in earlier if c.kind == "status" and c.word not in self.non_blocking
+                         and reset <= c.start < nearest.start), None)
+            if past is not None:
+                return Decision("status", past, "status_over_weak_target")
+            if self.status_after_rx.match(text, after_unit):
+                return Decision("status", None, "compared_with_past")
         if nearest.kind == "target":
             return Decision("target", nearest, "weak_cue" if nearest.weak else "strong_cue")
         # A condition anywhere earlier governs the whole sentence.
