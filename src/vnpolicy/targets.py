@@ -124,25 +124,37 @@ class TargetAssembler:
     def candidates(self, text: str, sentences: list[Sentence], published: dt.date | None) -> list[Candidate]:
         pieces = self.pieces(text, sentences)
         found: list[Candidate] = []
+        previous_cue: Cue | None = None
         for sentence in sentences:
             bucket = pieces.by_sentence[sentence.index]
-            if not bucket["numbers"]:
-                continue
-            found.extend(self._sentence_candidates(text, sentence, bucket, published))
+            if bucket["numbers"]:
+                found.extend(self._sentence_candidates(text, sentence, bucket, published, previous_cue))
+            own = [c for c in bucket["cues"]]
+            previous_cue = own[-1] if own else None
+        found.extend(self._headline_restatements(text, sentences, pieces, found))
+        found.sort(key=lambda c: c.number.start)
         self._attach_context(text, sentences, pieces, found, published)
         return found
 
-    def _sentence_candidates(self, text: str, sentence: Sentence, bucket: dict, published) -> list[Candidate]:
+    def _sentence_candidates(self, text: str, sentence: Sentence, bucket: dict, published,
+                             previous_cue: Cue | None = None) -> list[Candidate]:
         out: list[Candidate] = []
         tokens = None
         amounts = [n for n in bucket["numbers"] if not self._is_excluded(text, sentence, n, bucket["times"])]
+        cues = list(bucket["cues"])
+        opener = self.triggers.opener_end(text[sentence.start:sentence.end])
+        if opener is not None and previous_cue is not None and previous_cue.kind == "target":
+            # 'Trong đó, ...' breaks down what the previous sentence planned: its cue governs
+            # here, in place of the opener, until a cue of this sentence takes over.
+            cues = [Cue(sentence.start, sentence.start, previous_cue.kind, previous_cue.word, previous_cue.weak)] + \
+                   [c for c in cues if c.start >= sentence.start + opener]
         for n in amounts:
             unit = self.units.after(text, n.end)
             unit_end = unit.end if unit else n.end
             comp = self.comparators.around(text, n.start, unit_end, n.value_max is not None, n.approx)
             left = comp.start if comp.start is not None and comp.start < n.start else n.start
             decision = self.triggers.decide(text[sentence.start:sentence.end], [
-                _shift(c, -sentence.start) for c in bucket["cues"]], left - sentence.start,
+                _shift(c, -sentence.start) for c in cues], left - sentence.start,
                 unit_end - sentence.start, unit.code if unit else None, unit.dimension if unit else None)
             if decision.kind != "target":
                 continue
@@ -150,6 +162,7 @@ class TargetAssembler:
                 if tokens is None:
                     tokens = [_shift_token(t, sentence.start) for t in self.pos_tagger(text[sentence.start:sentence.end])]
                 unit = self.units.from_tokens(tokens, text, n.end)
+            from_lexicon = unit is not None and unit.source == "counted_noun"
             if unit is not None and unit.source == "counted_noun" and self.pos_tagger is not None \
                     and unit.code in self.units.classifiers:
                 # 'buổi', 'cuốn' only classify: the noun after them is the unit (2 buổi hội nghị)
@@ -158,8 +171,8 @@ class TargetAssembler:
                 unit = self.units.from_tokens(tokens, text, n.end) or unit
             if unit is None and not self._unitless_ok(text, sentence, n):
                 continue
-            if n.kind == "words" and (unit is None or unit.source != "counted_noun" and unit.dimension == "count"):
-                continue
+            if n.kind == "words" and not (from_lexicon or unit is not None and unit.dimension != "count"):
+                continue         # 'hai bên', 'hai nội dung': number words count only known things
             cue = _shift(decision.cue, sentence.start) if decision.cue else None
             out.append(Candidate(sentence, n, comp.comparator,
                                  (comp.start, comp.end) if comp.start is not None else None,
@@ -167,6 +180,31 @@ class TargetAssembler:
                                  confidence=0.85 if decision.rule == "strong_cue" else 0.65))
         for i, cand in enumerate(out):
             cand.metric = self._metric(text, cand, out[i - 1] if i else None, bucket)
+        return out
+
+    def _headline_restatements(self, text: str, sentences: list[Sentence], pieces: ArticlePieces,
+                               found: list[Candidate]) -> list[Candidate]:
+        """A headline or lead amount that a body target restates (same value and unit) is that target too."""
+        out = []
+        taken = {c.number.start for c in found}
+        for sentence in sentences:
+            if sentence.paragraph > 1:
+                break
+            for n in pieces.by_sentence[sentence.index]["numbers"]:
+                if n.start in taken or self._is_excluded(text, sentence, n, pieces.by_sentence[sentence.index]["times"]):
+                    continue
+                unit = self.units.after(text, n.end)
+                twin = next((c for c in found if c.sentence.index != sentence.index and c.number.value == n.value
+                             and (c.unit.code if c.unit else None) == (unit.code if unit else None)), None)
+                if twin is None:
+                    continue
+                comp = self.comparators.around(text, n.start, unit.end if unit else n.end,
+                                               n.value_max is not None, n.approx)
+                cand = Candidate(sentence, n, comp.comparator,
+                                 (comp.start, comp.end) if comp.start is not None else None, unit, None,
+                                 "headline_restates_target", confidence=0.6)
+                cand.metric = self._metric(text, cand, None, pieces.by_sentence[sentence.index])
+                out.append(cand)
         return out
 
     @staticmethod

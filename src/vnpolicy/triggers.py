@@ -60,11 +60,20 @@ class TriggerFinder:
         self.negation_rx = regex.compile(
             rf"(?i){_START}(?:{_alternation(spec['negations'])})(?:\s+[\p{{L}}\p{{M}}]+){{0,2}}\s+$")
         self.non_blocking = {w.lower() for w in spec["non_blocking_status"]}
+        self.opener_rx = regex.compile(rf"(?i)^\s*(?:{_alternation(spec['continuation_openers'])}){_END}")
+
         self.attribute_rx = regex.compile(
             rf"(?i){_START}(?:{_alternation(spec['attribute_before'])})(?:\s+(?:là|khoảng|gần|hơn|trên|dưới|chỉ|lên tới|lên đến|đạt))*\s*$")
         self.status_after_percent_rx = regex.compile(
             rf"(?i)^\s*(?:{_alternation(spec['status_after_percent'])}){_END}")
-        self.clause_reset_rx = regex.compile(rf"(?i)(?:[;:()\",]|{_START}(?:{_alternation([w for w in spec['clause_reset'] if w.isalpha() or ' ' in w])}){_END})")
+        reset_words = _alternation([w for w in spec['clause_reset'] if w.isalpha() or ' ' in w])
+        self.clause_reset_rx = regex.compile(rf"(?i)(?:[;:()\",]|{_START}(?:{reset_words}){_END})")
+        self.strong_reset_rx = regex.compile(rf"(?i)(?:[;:()\"]|{_START}(?:{reset_words}){_END})")
+
+    def opener_end(self, sentence: str) -> int | None:
+        """End of a 'Trong đó,'-style opener at the start of ``sentence``, if any."""
+        m = self.opener_rx.match(sentence)
+        return m.end() if m else None
 
     def cues(self, text: str) -> list[Cue]:
         out = []
@@ -93,10 +102,10 @@ class TriggerFinder:
             return cues
         return [c for c in cues if not any(a < c.start and c.end <= b for a, b in closed)]
 
-    def _last_reset(self, text: str, start: int, end: int) -> int:
-        """Position after the last clause break or future-time phrase in text[start:end]."""
+    def _last_reset(self, text: str, start: int, end: int, commas: bool = False) -> int:
+        """Position after the last clause break (optionally commas too) or future-time phrase in text[start:end]."""
         last = start
-        for rx in (self.clause_reset_rx, self.future_rx):
+        for rx in (self.clause_reset_rx if commas else self.strong_reset_rx, self.future_rx):
             for m in rx.finditer(text, start, end):
                 last = max(last, m.end())
         return last
