@@ -56,6 +56,7 @@ class ActorFinder:
         word = rf"(?:{_CAP}|(?:{lower})(?:\s+{lower}){{0,2}}(?=\s+\p{{Lu}}))"
         self.org_rx = regex.compile(
             rf"{_START}(?P<head>{_alternation(heads)})(?P<rest>(?:\s+(?:{word}|&|-(?=\s*\p{{Lu}})))+)")
+        self.tail_before_acronym_rx = regex.compile(r"(?P<tail>(?:\s+\p{Ll}[\p{L}\p{M}]*){1,3})(?=\s*\([\p{Lu}\d&])")
         self.acronym_rx = regex.compile(r"\s*\((?P<acr>[\p{Lu}\d&][\p{Lu}\p{Ll}\d&\-\. ]{1,20})\)")
         self.anaphora = {w: t for t, ws in spec["anaphora"].items() for w in ws}
         self.anaphora_rx = regex.compile(rf"{_START}(?P<w>{_alternation(self.anaphora)}){_END}(?!\s*\p{{Lu}})")
@@ -72,6 +73,25 @@ class ActorFinder:
             mentions.append(m)
             return True
 
+        acronyms = dict(known_acronyms or {})
+        for m in self.org_rx.finditer(text):
+            head = m.group("head")
+            rest = m.group("rest").rstrip(" -&")
+            if not rest.strip():
+                continue
+            end = m.start("rest") + len(rest)
+            # 'Công ty ... Đô thị quốc tế (IDJ)': lower-case words right before an acronym belong to the name
+            tail = self.tail_before_acronym_rx.match(text, end)
+            if tail:
+                end = tail.end("tail")
+            name = text[m.start():end]
+            etype = self.head_type[head]
+            known = self.lookup.get(text[m.start("rest"):end].strip())
+            canonical = known[0] if known else ""
+            if add(ActorMention(m.start(), end, name, known[1] if known else etype, "pattern", canonical=canonical)):
+                acr = self.acronym_rx.match(text, end)
+                if acr:
+                    acronyms[acr.group("acr").strip()] = (name, etype)
         for m in self.gazetteer_rx.finditer(text):
             canonical, etype = self.lookup[m.group("name")]
             if m.group("place") and etype not in _PLACE_TYPES:
@@ -80,19 +100,6 @@ class ActorFinder:
             # article's own form, which is what a reader of that article recognises.
             name = canonical if etype in _PLACE_TYPES or etype == "country" else m.group("name")
             add(ActorMention(m.start(), m.end(), name, etype, "gazetteer", canonical=canonical))
-        acronyms = dict(known_acronyms or {})
-        for m in self.org_rx.finditer(text):
-            head = m.group("head")
-            rest = m.group("rest").rstrip(" -&")
-            if not rest.strip():
-                continue
-            end = m.start("rest") + len(rest)
-            name = text[m.start():end]
-            etype = self.head_type[head]
-            if add(ActorMention(m.start(), end, name, etype, "pattern")):
-                acr = self.acronym_rx.match(text, end)
-                if acr:
-                    acronyms[acr.group("acr").strip()] = (name, etype)
         if acronyms:
             acr_rx = regex.compile(rf"{_START}(?:{_alternation(acronyms)}){_END}")
             for m in acr_rx.finditer(text):
@@ -113,8 +120,8 @@ class ActorFinder:
                 kinds = {"province": {"province"}, "city": {"city", "province"}, "ministry": {"ministry"},
                          "company": {"company", "state_group"}, "bank": {"bank"}}.get(m.type, {m.type})
                 target = next((h for h in reversed(seen) if h.type in kinds and not h.anaphora), None)
-                if target is None:
-                    # An unresolved 'tỉnh'/'Bộ' says nothing; 'công ty mới' still names an owner.
+                if target is None or m.type == "parties":
+                    # An unresolved 'tỉnh'/'Bộ' says nothing; 'công ty mới', 'hai bên' still name an owner.
                     if len(m.name.split()) < 2:
                         continue
                 else:

@@ -235,6 +235,11 @@ class TargetAssembler:
             return after
         return self.metrics.choose(text, before, after)
 
+    def _only_linking_words(self, text: str, start: int, end: int) -> bool:
+        """True when text[start:end] holds nothing but linking verbs (được tăng lên đến)."""
+        return self.metrics.before(text, start, end) is None or self.metrics.is_bare_growth(
+            text, self.metrics.before(text, start, end))
+
     def _metric_left(self, text: str, cand: Candidate, previous: Candidate | None, bucket: dict, amount_start: int) -> int:
         """Where the words naming the metric may start: after the cue, the previous amount, a deadline, the actor."""
         s = cand.sentence
@@ -243,14 +248,16 @@ class TargetAssembler:
         if cue and cue.end <= amount_start:
             if cue.word in self.metrics.kept_cues:
                 left = max(left, cue.start)
-            elif cue.weak:
-                # 'diện tích trồng điều sẽ được tăng': the subject before a modal names the metric
+            elif cue.weak and self._only_linking_words(text, cue.end, amount_start):
+                # 'diện tích trồng điều sẽ được tăng lên': the subject before a modal names the metric
                 breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, s.start, cue.start)]
                 left = max(left, breaks[-1] if breaks else s.start)
             else:
                 left = max(left, cue.end)
         if previous is not None:
             left = max(left, previous.unit.end if previous.unit else previous.number.end)
+        semicolon = text.rfind(";", s.start, amount_start)
+        left = max(left, semicolon + 1)
         for t in bucket["times"]:
             if t.end <= amount_start:
                 left = max(left, t.end)
