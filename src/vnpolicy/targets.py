@@ -143,7 +143,7 @@ class TargetAssembler:
         amounts = [n for n in bucket["numbers"] if not self._is_excluded(text, sentence, n, bucket["times"])]
         cues = list(bucket["cues"])
         opener = self.triggers.opener_end(text[sentence.start:sentence.end])
-        if opener is not None and previous_cue is not None and previous_cue.kind == "target":
+        if opener is not None and previous_cue is not None and previous_cue.kind == "target" and not previous_cue.weak:
             # 'Trong đó, ...' breaks down what the previous sentence planned: its cue governs
             # here, in place of the opener, until a cue of this sentence takes over.
             cues = [Cue(sentence.start, sentence.start, previous_cue.kind, previous_cue.word, previous_cue.weak)] + \
