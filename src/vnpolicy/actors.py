@@ -73,7 +73,30 @@ class ActorFinder:
             mentions.append(m)
             return True
 
+        # Gazetteer names and organisation patterns compete: the one that starts first wins,
+        # then the longer (Ngân hàng Nhà nước over the pattern's 'Ngân hàng Nhà').
+        for m in sorted(self._named(text), key=lambda a: (a.start, -a.end)):
+            add(m)
+
         acronyms = dict(known_acronyms or {})
+        for m in mentions:
+            if m.source == "pattern":
+                acr = self.acronym_rx.match(text, m.end)
+                if acr:
+                    acronyms[acr.group("acr").strip()] = (m.name, m.type)
+        if acronyms:
+            acr_rx = regex.compile(rf"{_START}(?:{_alternation(acronyms)}){_END}")
+            for m in acr_rx.finditer(text):
+                name, etype = acronyms[m.group()]
+                add(ActorMention(m.start(), m.end(), name, etype, "acronym"))
+        for m in self.anaphora_rx.finditer(text):
+            add(ActorMention(m.start(), m.end(), m.group("w"), self.anaphora[m.group("w")], "anaphora", True))
+        mentions.sort(key=lambda a: a.start)
+        return mentions
+
+    def _named(self, text: str) -> list[ActorMention]:
+        """Every gazetteer and organisation-pattern match, overlapping ones included."""
+        out: list[ActorMention] = []
         for m in self.org_rx.finditer(text):
             head = m.group("head")
             rest = m.group("rest").rstrip(" -&")
@@ -86,12 +109,9 @@ class ActorFinder:
                 end = tail.end("tail")
             name = text[m.start():end]
             etype = self.head_type[head]
-            known = self.lookup.get(text[m.start("rest"):end].strip())
+            known = self.lookup.get(name) or self.lookup.get(text[m.start("rest"):end].strip())
             canonical = known[0] if known else ""
-            if add(ActorMention(m.start(), end, name, known[1] if known else etype, "pattern", canonical=canonical)):
-                acr = self.acronym_rx.match(text, end)
-                if acr:
-                    acronyms[acr.group("acr").strip()] = (name, etype)
+            out.append(ActorMention(m.start(), end, name, known[1] if known else etype, "pattern", canonical=canonical))
         for m in self.gazetteer_rx.finditer(text):
             canonical, etype = self.lookup[m.group("name")]
             if m.group("place") and etype not in _PLACE_TYPES:
@@ -99,16 +119,8 @@ class ActorFinder:
             # Places keep their canonical name (TP HCM -> Hồ Chí Minh); organisations keep the
             # article's own form, which is what a reader of that article recognises.
             name = canonical if etype in _PLACE_TYPES or etype == "country" else m.group("name")
-            add(ActorMention(m.start(), m.end(), name, etype, "gazetteer", canonical=canonical))
-        if acronyms:
-            acr_rx = regex.compile(rf"{_START}(?:{_alternation(acronyms)}){_END}")
-            for m in acr_rx.finditer(text):
-                name, etype = acronyms[m.group()]
-                add(ActorMention(m.start(), m.end(), name, etype, "acronym"))
-        for m in self.anaphora_rx.finditer(text):
-            add(ActorMention(m.start(), m.end(), m.group("w"), self.anaphora[m.group("w")], "anaphora", True))
-        mentions.sort(key=lambda a: a.start)
-        return mentions
+            out.append(ActorMention(m.start(), m.end(), name, etype, "gazetteer", canonical=canonical))
+        return out
 
     @staticmethod
     def resolve(mentions: list[ActorMention], history: list[ActorMention]) -> list[ActorMention]:

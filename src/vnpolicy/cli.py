@@ -1,4 +1,4 @@
-"""Command line: ``vnpolicy extract``, ``vnpolicy batch``, ``vnpolicy schema``.
+"""Command line: ``vnpolicy extract``, ``batch``, ``show``, ``eval``, ``schema``.
 
 Exit codes: 0 success; 1 some input could not be read (the others were still processed);
 2 bad command line; 3 the language model directory is invalid; 130 interrupted.
@@ -33,11 +33,19 @@ def _published(value: str | None) -> str | None:
     return value
 
 
+def _model_dir(args: argparse.Namespace) -> str | None:
+    """--model plus any --extend files: the model directory to load (None: the bundled one)."""
+    from .extend import resolve_model_dir
+    return resolve_model_dir(args.model, getattr(args, "extend", None))
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
+    from .export import Writer
     from .inputs import InputError, read_text
     from .pipeline import Extractor
-    extractor = Extractor(args.model)
+    extractor = Extractor(_model_dir(args))
     status = EXIT_OK
+    writer = Writer(sys.stdout, args.format)
     for path in args.files:
         try:
             text = read_text(path, args.max_bytes)
@@ -46,8 +54,61 @@ def cmd_extract(args: argparse.Namespace) -> int:
             status = EXIT_INPUT
             continue
         result = extractor.extract(text, args.published, id=path)
-        print(_dump(result.to_dict(), pretty=not args.jsonl))
+        writer.write(result.to_dict())
+        sys.stdout.flush()
     return status
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from .inputs import InputError, read_text
+    from .pipeline import Extractor
+    from .show import render_html, render_terminal
+    extractor = Extractor(_model_dir(args))
+    try:
+        text = read_text(args.file, args.max_bytes)
+    except InputError as exc:
+        _error(str(exc))
+        return EXIT_INPUT
+    result = extractor.extract(text, args.published, id=args.file)
+    title = "stdin" if args.file == "-" else args.file
+    if args.html:
+        page = render_html(text, result, title=title, model=extractor.data.version)
+        with open(args.html, "w", encoding="utf-8") as out:
+            out.write(page)
+        print(f"vnpolicy: wrote {args.html} ({len(result.targets)} targets)", file=sys.stderr)
+        return EXIT_OK
+    color = {"auto": None, "always": True, "never": False}[args.color]
+    render_terminal(text, result, sys.stdout, color=color, title=title)
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import EvalError, format_error, format_metrics, score_files
+    if args.pred is None and args.articles is None:
+        _error("eval needs a prediction file, or --articles ARTICLES.jsonl to run the extractor on")
+        return EXIT_USAGE
+    extractor = None
+    if args.pred is None:
+        from .pipeline import Extractor
+        extractor = Extractor(_model_dir(args))
+    try:
+        report = score_files(args.gold, args.pred, args.articles, extractor=extractor,
+                             save_predictions=args.save_predictions)
+    except EvalError as exc:
+        _error(str(exc))
+        return EXIT_INPUT
+    if args.json:
+        document = dict(report.metrics)
+        if args.errors:
+            document["errors"] = [e.to_dict() for e in report.errors]
+        print(json.dumps(document, ensure_ascii=False))
+        return EXIT_OK
+    if args.errors:
+        for e in report.errors:
+            print(format_error(e))
+        print()
+    print(format_metrics(report.metrics))
+    return EXIT_OK
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -113,10 +174,38 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("extract", parents=[common], help="targets of one or more article files as JSON")
     p.add_argument("files", nargs="+", metavar="FILE", help="text files; - reads stdin")
-    p.add_argument("--jsonl", action="store_true", help="one compact JSON line per input")
+    p.add_argument("--format", choices=("json", "jsonl", "csv"), default="json",
+                   help="json: one indented document per input (default); jsonl: one compact line per input; "
+                        "csv: one row per target with flat columns")
+    p.add_argument("--jsonl", dest="format", action="store_const", const="jsonl", help="same as --format jsonl")
+    p.add_argument("--extend", action="append", metavar="FILE.json",
+                   help="extension file of extra language data (gazetteer entries, units, nouns, trigger words); "
+                        "repeatable; see README 'Custom language data'")
     p.add_argument("--max-bytes", type=int, default=max_bytes_from_env(), metavar="N",
                    help="refuse a single article larger than N bytes (default 20 MB; env VNPOLICY_MAX_BYTES)")
     p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("show", parents=[common], help="review one article's targets: colour in the terminal, or --html")
+    p.add_argument("file", metavar="FILE", help="article text file; - reads stdin")
+    p.add_argument("--html", metavar="OUT.html", help="write a self-contained HTML review page instead")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="terminal colour (default: when writing to a terminal; NO_COLOR is honoured)")
+    p.add_argument("--extend", action="append", metavar="FILE.json", help="extension file of extra language data")
+    p.add_argument("--max-bytes", type=int, default=max_bytes_from_env(), metavar="N", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("eval", parents=[common], help="score predictions against gold (ANNOTATION.md section 4)")
+    p.add_argument("gold", metavar="GOLD.jsonl", help="gold targets, one article a line")
+    p.add_argument("pred", metavar="PRED.jsonl", nargs="?",
+                   help="predictions as extract --format jsonl or batch write them; omit to use --articles")
+    p.add_argument("--articles", metavar="ARTICLES.jsonl",
+                   help="article records {id, text, published}: without PRED the extractor runs on them; "
+                        "with PRED they supply the sentences of missed targets")
+    p.add_argument("--errors", action="store_true", help="list every miss, false positive and wrong field with its sentence")
+    p.add_argument("--json", action="store_true", help="print the metrics as one JSON object (with --errors: plus 'errors')")
+    p.add_argument("--save-predictions", metavar="FILE", help="with --articles: also write the predictions made")
+    p.add_argument("--extend", action="append", metavar="FILE.json", help="extension file of extra language data")
+    p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("batch", parents=[common], help="JSON Lines records in, one result line per record out")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="JSONL files; - reads stdin")

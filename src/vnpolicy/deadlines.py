@@ -79,7 +79,7 @@ class DeadlineFinder:
             ("period_range", rf"(?:(?:{period})\s+)?(?:từ\s+)?(?:năm\s+)?(?P<y1>{_YEAR})\s*(?:-|–|đến|tới)\s*(?:năm\s+)?(?P<y2>{_YEAR}){_E}"),
             ("half_year", rf"(?P<half>{half})(?:\s+(?:năm\s+)?(?P<year>{_YEAR}|nay))?{_E}"),
             ("quarter", rf"quý\s+(?P<q>{q})(?:\s*(?:/|năm|-)\s*(?:năm\s+)?(?P<year>{_YEAR}))?(?:\s+(?P<this>này|tới|sau))?{_E}"),
-            ("day_month_year", rf"(?:ngày\s+)?(?P<d>\d{{1,2}})\s*/\s*(?P<m>\d{{1,2}})\s*/\s*(?P<year>{_YEAR}){_E}"),
+            ("day_month_year", rf"(?:ngày\s+)?(?P<d>\d{{1,2}})\s*(?P<sep>[/.\-])\s*(?P<m>\d{{1,2}})\s*(?P=sep)\s*(?P<year>{_YEAR}){_E}"),
             ("day_month_year_words", rf"ngày\s+(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})(?:\s+năm\s+(?P<year>{_YEAR}))?{_E}"),
             ("day_month", rf"ngày\s+(?P<d>\d{{1,2}})\s*/\s*(?P<m>\d{{1,2}})(?!\s*/\s*\d){_E}"),
             ("month_year", rf"tháng\s+(?P<m>\d{{1,2}})\s*(?:/|năm|-)\s*(?:năm\s+)?(?P<year>{_YEAR}){_E}"),

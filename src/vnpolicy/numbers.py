@@ -78,7 +78,7 @@ class NumberWords:
             elif w in self.tens_marker:
                 if pending is None:
                     return None
-                group += pending * 10
+                group += pending * 10   # hai mươi, hai chục
                 pending = None
                 last_unit = Decimal(10)
             elif w in self.hundred:

@@ -78,6 +78,7 @@ class TargetAssembler:
         self.actors = ActorFinder(data)
         self.metrics = MetricFinder(data)
         self.pos_tagger = pos_tagger
+        self.not_amount_alone = {w.lower() for w in data["numbers.json"]["words_not_amount_alone"]}
         excl = data["exclusions.json"]
         self.excluded_before_rx = regex.compile(rf"{_START}(?:{_alternation(excl['before'])})\s*[-.]?\s*$")
         spec_actor = data["actors.json"]
@@ -111,6 +112,8 @@ class TargetAssembler:
     def _is_excluded(self, text: str, sentence: Sentence, n: NumberMention, times: list[TimeMention]) -> bool:
         if any(t.start < n.end and n.start < t.end for t in times):
             return True
+        if n.kind == "words" and text[n.start:n.end].lower() in self.not_amount_alone:
+            return True          # 'một chương trình': an article, not a count
         before = text[max(sentence.start, n.start - 25):n.start]
         if self.excluded_before_rx.search(before):
             return True
@@ -129,7 +132,8 @@ class TargetAssembler:
             bucket = pieces.by_sentence[sentence.index]
             if bucket["numbers"]:
                 found.extend(self._sentence_candidates(text, sentence, bucket, published, previous_cue))
-            own = [c for c in bucket["cues"]]
+            # A cue inside quotation marks (a plan's title) governs nothing beyond its sentence.
+            own = [c for c in bucket["cues"] if text.count('"', sentence.start, c.start) % 2 == 0]
             previous_cue = own[-1] if own else None
         found.extend(self._headline_restatements(text, sentences, pieces, found))
         found.sort(key=lambda c: c.number.start)
@@ -218,8 +222,10 @@ class TargetAssembler:
         amount_start = cand.comparator_span[0] if cand.comparator_span and cand.comparator_span[0] < cand.number.start \
             else cand.number.start
         left = self._metric_left(text, cand, previous, bucket, amount_start)
-        before = self.metrics.before(text, left, amount_start)
+        before = self._before_segment(text, left, amount_start, bucket)
         after_start = cand.unit.end if cand.unit else cand.number.end
+        if cand.comparator_span and cand.comparator_span[0] >= after_start:
+            after_start = cand.comparator_span[1]      # past 'trở lên'
         counted = cand.unit is not None and cand.unit.dimension == "count"
         if counted:
             after_start = cand.unit.start
@@ -232,7 +238,8 @@ class TargetAssembler:
                 and self.metrics.size(text, after) <= 1:
             return previous.metric          # '..., tăng 27,9%': growth of the thing just named
         if counted and after and before and self.metrics.size(text, before) <= 3:
-            return after
+            # '4 dự án mới trong ...' names the thing; a bare counted noun ('lượt') does not
+            return after if after[1] > cand.unit.end else before
         return self.metrics.choose(text, before, after)
 
     def _only_linking_words(self, text: str, start: int, end: int) -> bool:
@@ -258,13 +265,26 @@ class TargetAssembler:
             left = max(left, previous.unit.end if previous.unit else previous.number.end)
         semicolon = text.rfind(";", s.start, amount_start)
         left = max(left, semicolon + 1)
-        for t in bucket["times"]:
-            if t.end <= amount_start:
-                left = max(left, t.end)
         for a in bucket["actors"]:
             if a.end <= amount_start and a.start <= _skip_space(text, left) + 1:
                 left = max(left, a.end)
         return left
+
+    def _before_segment(self, text: str, left: int, right: int, bucket: dict) -> tuple[int, int] | None:
+        """The metric words before an amount. A deadline or actor inside them ('kim ngạch xuất khẩu
+        năm 2023 đạt') splits them; the last piece that names something wins."""
+        cuts = sorted((m.start, m.end) for m in bucket["times"] + bucket["actors"]
+                      if left <= m.start and m.end <= right)
+        pieces, start = [], left
+        for a, b in cuts:
+            pieces.append((start, a))
+            start = max(start, b)
+        pieces.append((start, right))
+        found = [self.metrics.before(text, a, b) for a, b in pieces]
+        named = [span for span in found if span and not self.metrics.is_bare_growth(text, span)]
+        if named:
+            return named[-1]
+        return next((span for span in reversed(found) if span), None)
 
     # --- context: deadlines and actors ----------------------------------------
 

@@ -60,6 +60,9 @@ class TriggerFinder:
         self.negation_rx = regex.compile(
             rf"(?i){_START}(?:{_alternation(spec['negations'])})(?:\s+[\p{{L}}\p{{M}}]+){{0,2}}\s+$")
         self.non_blocking = {w.lower() for w in spec["non_blocking_status"]}
+        self.achievement_rx = regex.compile(
+            rf"(?i){_START}(?:{_alternation(spec['achievement_before_cue'])})(?:\s+[\p{{L}}\p{{M}}]+)?\s+$")
+        self.condition_after_rx = regex.compile(rf"(?i){_START}(?:{_alternation(spec['condition_after'])}){_END}")
         self.opener_rx = regex.compile(rf"(?i)^\s*(?:{_alternation(spec['continuation_openers'])}){_END}")
 
         self.attribute_rx = regex.compile(
@@ -82,8 +85,9 @@ class TriggerFinder:
             kind = self.kind_of[word]
             if kind == "neutral":
                 continue
-            if kind == "target" and text[max(0, m.start() - 3):m.start()].rstrip().endswith("%"):
-                kind = "status"      # '16% kế hoạch năm': a share of the plan already reached
+            if kind == "target" and (text[max(0, m.start() - 3):m.start()].rstrip().endswith("%")
+                                     or self.achievement_rx.search(text, max(0, m.start() - 25), m.start())):
+                kind = "status"      # '16% kế hoạch năm', 'đã vượt kế hoạch': the plan is being reported on
             elif kind == "target" and self.negation_rx.search(text, max(0, m.start() - 30), m.start()):
                 continue             # 'không tính tới phương án': a negated cue sets nothing
             out.append(Cue(m.start(), m.end(), kind, word, word in self.weak))
@@ -132,12 +136,13 @@ class TriggerFinder:
             return Decision("status", None, "percent_of_plan")
         if self.is_price(text, amount_start, unit_code, unit_dimension):
             return Decision("attribute", None, "price")
-        clause_start = self._last_reset(text, 0, amount_start)
-        if self.rate_rx.search(text, clause_start, amount_start):
+        if self.rate_rx.search(text, 0, amount_start):
             return Decision("attribute", None, "rate")
         clause_end = self.clause_reset_rx.search(text, after_unit)
         if self.status_in_clause_rx.search(text, after_unit, clause_end.start() if clause_end else len(text)):
             return Decision("status", None, "present_state_after")
+        if self.condition_after_rx.search(text, after_unit, clause_end.start() if clause_end else len(text)):
+            return Decision("condition", None, "eligibility_condition")
         earlier = self._outside_closed_brackets(text, [c for c in cues if c.end <= amount_start], amount_start)
         if not earlier:
             return Decision("none", None, "no_cue")

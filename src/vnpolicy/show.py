@@ -1,0 +1,281 @@
+"""Visual review of targets: coloured terminal output and a self-contained HTML page.
+
+Each target is shown in its sentence with its pieces marked — ACTOR, METRIC, AMOUNT,
+UNIT, DEADLINE — followed by a compact table of the resolved values and the rule that
+fired. A piece found outside the sentence (an inherited actor or deadline) is shown with
+the words around it. The HTML page needs no network or script: every target's JSON sits
+in a ``<details>`` element, one click away, and the whole article follows with each
+amount linked to its target.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import IO, Any, Iterable, Sequence
+
+LABELS = ("ACTOR", "METRIC", "AMOUNT", "UNIT", "DEADLINE")
+# Where pieces overlap (a counted noun is both unit and metric), the later label wins the
+# colour; the metric is drawn as an underline so it stays visible beneath others.
+_PRIORITY = ("METRIC", "ACTOR", "DEADLINE", "UNIT", "AMOUNT")
+TERMINAL_STYLES = {
+    "ACTOR": "bold white on magenta",
+    "METRIC": "underline cyan",
+    "AMOUNT": "bold black on yellow",
+    "UNIT": "black on green",
+    "DEADLINE": "bold white on blue",
+}
+CONTEXT_CHARS = 40
+
+
+@dataclass(frozen=True)
+class Piece:
+    label: str
+    start: int
+    end: int
+    text: str
+    inherited: bool = False
+
+
+def target_pieces(target) -> list[Piece]:
+    """The located pieces of a target (a ``Target`` or its ``to_dict()``), in LABELS order."""
+    d = target if isinstance(target, dict) else target.to_dict()
+    out = []
+    for label, key in (("ACTOR", "actor"), ("METRIC", "metric"), ("AMOUNT", "amount"), ("UNIT", "unit"),
+                       ("DEADLINE", "deadline")):
+        part = d.get(key)
+        if not part or part.get("start") is None or part.get("end") is None or part["end"] <= part["start"]:
+            continue
+        out.append(Piece(label, part["start"], part["end"], part.get("text") or "", bool(part.get("inherited"))))
+    return out
+
+
+# --- values as a reviewer reads them ---------------------------------------------------------
+
+def format_number(value: Any) -> str:
+    """12000000000 -> '12 000 000 000'; 37.6 -> '37.6'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, Decimal):
+        value = int(value) if value == value.to_integral_value() else value.normalize()
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", " ")
+    whole, _, frac = str(value).partition(".")
+    return (f"{int(whole):,}".replace(",", " ") if whole.lstrip("-").isdigit() else whole) + ("." + frac if frac else "")
+
+
+def value_rows(target) -> dict[str, str]:
+    """The resolved values of one target as short strings, keyed by table column."""
+    d = target if isinstance(target, dict) else target.to_dict()
+    amount, unit = d["amount"], d.get("unit") or {}
+    actor, deadline, metric = d.get("actor"), d.get("deadline"), d.get("metric")
+    value = format_number(amount.get("value"))
+    if amount.get("value_max") is not None:
+        value += " – " + format_number(amount["value_max"])
+    actor_text = ""
+    if actor:
+        actor_text = actor.get("name") or actor.get("text") or ""
+        if actor.get("type"):
+            actor_text += f" ({actor['type']})"
+        if actor.get("inherited"):
+            actor_text += " ↑"
+    deadline_text = ""
+    if deadline:
+        deadline_text = deadline.get("date") or f"? ({deadline.get('text')})"
+        if deadline.get("inherited"):
+            deadline_text += " ↑"
+    said = " ".join(x for x in (amount.get("comparator_text"), amount.get("text"), unit.get("text")) if x)
+    return {"actor": actor_text, "metric": (metric or {}).get("text") or "", "said": said, "value": value,
+            "comparator": amount.get("comparator") or "", "unit": unit.get("code") or "",
+            "deadline": deadline_text, "rule": d.get("rule") or "", "confidence": f"{d.get('confidence', '')}"}
+
+
+COLUMNS = ("actor", "metric", "said", "value", "comparator", "unit", "deadline", "rule", "confidence")
+COLUMN_TITLES = {"said": "as written", "comparator": "cmp", "confidence": "conf"}
+
+
+def _layers(text_start: int, text_end: int, pieces: Iterable[Piece]) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Cut [text_start, text_end) at every piece boundary: (start, end, labels) runs."""
+    inside = [p for p in pieces if p.start < text_end and p.end > text_start]
+    cuts = sorted({text_start, text_end, *(max(text_start, p.start) for p in inside),
+                   *(min(text_end, p.end) for p in inside)})
+    runs = []
+    for a, b in zip(cuts, cuts[1:]):
+        labels = tuple(lb for lb in _PRIORITY if any(p.label == lb and p.start <= a and b <= p.end for p in inside))
+        runs.append((a, b, labels))
+    return runs
+
+
+def _outside(sentence: dict, pieces: Sequence[Piece]) -> list[Piece]:
+    return [p for p in pieces if p.end <= sentence["start"] or p.start >= sentence["end"]]
+
+
+# --- terminal ------------------------------------------------------------------------------
+
+def render_terminal(text: str, result, stream: IO[str] | None = None, color: bool | None = None,
+                    width: int | None = None, title: str | None = None) -> None:
+    """Print each target's sentence with its pieces in colour, then the table of values.
+    ``color`` None decides from the stream (a terminal gets colour; NO_COLOR is honoured)."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=stream, force_terminal=True if color else None, no_color=color is False,
+                      width=width, highlight=False, soft_wrap=False)
+    targets = list(result.targets)
+    head = Text()
+    head.append(title or "article", style="bold")
+    head.append(f" — {len(targets)} target{'s' if len(targets) != 1 else ''}")
+    if result.published:
+        head.append(f", published {result.published}")
+    console.print(head)
+    legend = Text("  ")
+    for label in LABELS:
+        legend.append(f" {label} ", style=TERMINAL_STYLES[label])
+        legend.append(" ")
+    console.print(legend)
+    if not targets:
+        console.print("no targets found")
+        return
+    for i, t in enumerate(targets, 1):
+        d = t.to_dict()
+        pieces = target_pieces(d)
+        s = d["sentence"]
+        line = Text(f"\n[{i}] ", style="bold")
+        body = Text(text[s["start"]:s["end"]])
+        for label in _PRIORITY:
+            for p in pieces:
+                if p.label == label and p.start < s["end"] and p.end > s["start"]:
+                    body.stylize(TERMINAL_STYLES[label], max(p.start, s["start"]) - s["start"],
+                                 min(p.end, s["end"]) - s["start"])
+        console.print(line + body)
+        for p in _outside(s, pieces):
+            ctx0, ctx1 = max(0, p.start - CONTEXT_CHARS), min(len(text), p.end + CONTEXT_CHARS)
+            note = Text(f"    {p.label.lower()} from context: …", style="dim")
+            note.append(" ".join(text[ctx0:p.start].split()) + " ", style="dim")
+            note.append(text[p.start:p.end], style=TERMINAL_STYLES[p.label])
+            note.append(" " + " ".join(text[p.end:ctx1].split()) + "…", style="dim")
+            console.print(note)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("#", justify="right")
+    for col in COLUMNS:
+        table.add_column(COLUMN_TITLES.get(col, col), justify="right" if col == "value" else "left",
+                         overflow="fold")
+    for i, t in enumerate(targets, 1):
+        row = value_rows(t)
+        table.add_row(str(i), *(row[c] for c in COLUMNS))
+    console.print()
+    console.print(table)
+    console.print("↑ = inherited from another sentence", style="dim")
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+_CSS = """
+body{font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
+header{background:#1d2330;color:#fff;padding:14px 24px}
+header h1{font-size:20px;margin:0 0 4px}
+header .meta{margin:0;color:#c9d1e0;font-size:14px}
+.legend{margin:8px 0 0}
+main{max-width:1100px;margin:0 auto;padding:12px 24px 40px}
+section.target{background:#fff;border:1px solid #dde2ea;border-radius:8px;margin:14px 0;padding:12px 16px}
+section.target h2{font-size:16px;margin:0 0 8px;display:flex;gap:10px;align-items:baseline}
+.rule{font:13px ui-monospace,Menlo,Consolas,monospace;background:#eef1f6;padding:1px 6px;border-radius:4px}
+.conf{font-size:13px;color:#5b6577}
+.sentence{margin:4px 0 8px;font-size:17px}
+mark{padding:1px 2px;border-radius:3px;color:inherit;background:none}
+mark.METRIC{border-bottom:3px solid #0f9ea8;border-radius:0}
+mark.ACTOR{background:#f7c6ef}
+mark.DEADLINE{background:#c6dcff}
+mark.UNIT{background:#bfeccb}
+mark.AMOUNT{background:#ffe27a;font-weight:600}
+.tag{font:600 9px/1 ui-monospace,Menlo,Consolas,monospace;vertical-align:super;margin-left:2px;color:#3a4252;opacity:.8}
+.legend mark{margin-right:6px;color:#1d2330;font-size:13px}
+.context{font-size:14px;color:#5b6577;margin:2px 0 8px}
+table.values{border-collapse:collapse;font-size:14px;margin:6px 0}
+table.values th{text-align:left;font-weight:600;color:#5b6577;padding:2px 14px 2px 0;white-space:nowrap;vertical-align:top}
+table.values td{padding:2px 14px 2px 0}
+details{margin-top:6px}
+summary{cursor:pointer;color:#2a5bd7;font-size:14px}
+pre.json{background:#f1f3f7;border:1px solid #dde2ea;border-radius:6px;padding:8px 10px;font-size:12.5px;overflow:auto}
+.article{white-space:pre-wrap;background:#fff;border:1px solid #dde2ea;border-radius:8px;padding:12px 16px}
+.article sup a{font-size:11px;text-decoration:none;color:#2a5bd7;margin-left:1px}
+.none{color:#5b6577}
+"""
+
+
+def _marked(text: str, start: int, end: int, pieces: Sequence[Piece], links: dict[tuple[int, int], list[int]] | None = None,
+            tags: bool = True) -> str:
+    """HTML for text[start:end] with pieces marked; a label tag closes each piece."""
+    out = []
+    for a, b, labels in _layers(start, end, pieces):
+        chunk = html.escape(text[a:b])
+        if not labels:
+            out.append(chunk)
+            continue
+        ending = [p for p in pieces if p.end == b and p.label in labels]
+        titles = "; ".join(f"{p.label}: {p.text}" for p in pieces if p.label in labels and p.start <= a and b <= p.end)
+        tag = "".join(f'<span class="tag">{p.label}</span>' for p in ending) if tags else ""
+        sup = ""
+        if links is not None:
+            for p in ending:
+                for idx in (links.get((p.start, p.end), []) if p.label == "AMOUNT" else []):
+                    sup += f'<sup><a href="#t{idx}">{idx}</a></sup>'
+        out.append(f'<mark class="{" ".join(labels)}" data-label="{" ".join(labels)}" '
+                   f'title="{html.escape(titles)}">{chunk}{tag}</mark>{sup}')
+    return "".join(out)
+
+
+def render_html(text: str, result, title: str = "article", model: str | None = None) -> str:
+    """A self-contained HTML page reviewing ``result`` (the extraction of ``text``)."""
+    targets = list(result.targets)
+    doc = result.to_dict()
+    esc = html.escape
+    meta = [f"{len(targets)} target{'s' if len(targets) != 1 else ''}"]
+    if result.published:
+        meta.append(f"published {result.published}")
+    if model:
+        meta.append(f"model {model}")
+    meta.append(f"generated {dt.date.today().isoformat()}")
+    parts = ["<!DOCTYPE html>", '<html lang="vi"><head><meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             f"<title>vnpolicy review — {esc(title)}</title><style>{_CSS}</style></head><body>",
+             f"<header><h1>vnpolicy review: {esc(title)}</h1><p class=\"meta\">{esc(' · '.join(meta))}</p>",
+             '<p class="legend">' + "".join(f'<mark class="{lb}">{lb}</mark>' for lb in LABELS) + "</p></header>",
+             "<main>"]
+    if not targets:
+        parts.append('<p class="none">No targets found in this article.</p>')
+    amount_links: dict[tuple[int, int], list[int]] = {}
+    all_pieces: list[Piece] = []
+    for i, t in enumerate(targets, 1):
+        d = doc["targets"][i - 1]
+        pieces = target_pieces(d)
+        s = d["sentence"]
+        amount_links.setdefault((d["amount"]["start"], d["amount"]["end"]), []).append(i)
+        all_pieces.extend(p for p in pieces if p not in all_pieces)
+        parts.append(f'<section class="target" id="t{i}" data-index="{i}">')
+        parts.append(f'<h2>Target {i} <span class="rule">{esc(d["rule"])}</span>'
+                     f'<span class="conf">confidence {esc(str(d["confidence"]))}</span></h2>')
+        parts.append(f'<p class="sentence">{_marked(text, s["start"], s["end"], pieces)}</p>')
+        for p in _outside(s, pieces):
+            c0, c1 = max(0, p.start - CONTEXT_CHARS), min(len(text), p.end + CONTEXT_CHARS)
+            parts.append(f'<p class="context" data-label="{p.label}">{p.label.lower()} from context: …'
+                         f'{_marked(text, c0, c1, [p])}…</p>')
+        rows = value_rows(d)
+        parts.append('<table class="values">' + "".join(
+            f"<tr><th>{esc(COLUMN_TITLES.get(c, c))}</th><td data-col=\"{c}\">{esc(rows[c])}</td></tr>"
+            for c in COLUMNS) + "</table>")
+        parts.append('<details class="json"><summary>JSON</summary>'
+                     f'<pre class="json">{esc(json.dumps(d, ensure_ascii=False, indent=2))}</pre></details>')
+        parts.append("</section>")
+    parts.append('<section id="article"><h2>Article</h2>')
+    parts.append(f'<div class="article">{_marked(text, 0, len(text), all_pieces, links=amount_links, tags=False)}</div>')
+    parts.append('<details class="json" id="result-json"><summary>Whole result JSON</summary>'
+                 f'<pre class="json">{esc(json.dumps(doc, ensure_ascii=False, indent=2))}</pre></details>')
+    parts.append("</section></main></body></html>")
+    return "\n".join(parts) + "\n"

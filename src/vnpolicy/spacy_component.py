@@ -1,0 +1,315 @@
+"""spaCy integration: an underthesea tokenizer that keeps the text, and the "vnpolicy"
+pipeline component.
+
+    import spacy
+    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"@tokenizers": "vnpolicy.UnderTheSeaTokenizer.v1"}}})
+    nlp.add_pipe("vnpolicy")
+    doc = nlp("Năm 2021, tỉnh Quảng Ninh phấn đấu thu hút 2 tỷ USD.")
+    doc._.targets                     # [Target(...)], as Extractor.extract returns them
+    doc.spans["vnpolicy"]             # ACTOR / METRIC / AMOUNT / UNIT / DEADLINE spans
+
+``make_nlp()`` builds the same pipeline in one call. Both names are registered through
+entry points (``spacy_factories`` and ``spacy_tokenizers``), so spaCy finds them after
+``pip install vnpolicy`` without an import.
+
+The component works on any Doc whatever its tokenizer, because it reads ``doc.text`` and
+maps character offsets to tokens with ``alignment_mode="expand"``. The publication date
+that relative deadlines resolve against is ``doc._.published`` if set, else the
+component's ``published`` setting. ``nlp.to_disk`` stores the component's settings and,
+when it uses custom language data (``model`` or ``extend``), a copy of that data, so that
+``spacy.load`` restores the same extractor anywhere.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any, Iterable, List, Optional
+
+import regex
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import DummyTokenizer, registry
+from spacy.vocab import Vocab
+
+from . import tokens
+from .normalize import normalize
+from .show import LABELS, target_pieces
+
+TOKENIZER_NAME = "vnpolicy.UnderTheSeaTokenizer.v1"
+FACTORY_NAME = "vnpolicy"
+DEFAULT_SPAN_KEY = "vnpolicy"
+
+_WORD = regex.compile(r"\S+")
+_ODD_SPACE = regex.compile(r"[^\S ]| {2,}")      # any whitespace but a single plain space
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+
+
+# --- tokenizer ---------------------------------------------------------------------------
+
+def _segment(text: str) -> list[str]:
+    from underthesea import word_tokenize  # heavy: imported on first use only
+    return word_tokenize(text)
+
+
+def word_spans(text: str, segment: bool = True) -> list[tuple[int, int]]:
+    """Character spans of the words of ``text``: underthesea's segmentation (which joins
+    syllables into words: 'Quảng Ninh') realigned to ``text``; whatever it rewrote or
+    skipped falls back to whitespace-separated pieces. Spans never overlap and never hold
+    whitespace other than single spaces between the syllables of one word."""
+    spans: list[tuple[int, int]] = []
+    if segment and text.strip():
+        norm = normalize(text)               # same matching form as the extractor; offsets map back
+        if norm.text.strip():
+            # underthesea cannot encode lone surrogates; a same-length stand-in keeps offsets
+            probe = _SURROGATE.sub("\ufffd", norm.text)
+            aligned = tokens.align(probe, [(w, "") for w in _segment(probe)])
+            end = 0
+            for t in aligned:
+                s, e = norm.span_to_original(t.start, t.end)
+                if s < end or e <= s:
+                    continue
+                piece = text[s:e]
+                if piece != piece.strip() or _ODD_SPACE.search(piece):
+                    for m in _WORD.finditer(piece):
+                        spans.append((s + m.start(), s + m.end()))
+                else:
+                    spans.append((s, e))
+                end = e
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for s, e in spans + [(len(text), len(text))]:
+        for m in _WORD.finditer(text, pos, s):          # gaps: what alignment left over
+            out.append((m.start(), m.end()))
+        if e > s:
+            out.append((s, e))
+        pos = e
+    return out
+
+
+def words_and_spaces(text: str, spans: Iterable[tuple[int, int]]) -> tuple[list[str], list[bool]]:
+    """spaCy's ``words``/``spaces`` for ``spans`` of ``text``: a single space after a word
+    becomes its trailing space, any other whitespace a token of its own."""
+    words: list[str] = []
+    spaces: list[bool] = []
+
+    def gap(chunk: str) -> None:
+        if not chunk:
+            return
+        if words and not spaces[-1] and not words[-1].isspace() and chunk[0] == " ":
+            spaces[-1] = True
+            chunk = chunk[1:]
+        if chunk:
+            words.append(chunk)
+            spaces.append(False)
+
+    pos = 0
+    for s, e in spans:
+        gap(text[pos:s])
+        words.append(text[s:e])
+        spaces.append(False)
+        pos = e
+    gap(text[pos:])
+    return words, spaces
+
+
+class UnderTheSeaTokenizer(DummyTokenizer):
+    """Vietnamese word tokens from underthesea; ``doc.text`` is always the input text."""
+
+    def __init__(self, vocab: Vocab, segment: bool = True):
+        self.vocab = vocab
+        self.segment = segment
+
+    def __reduce__(self):
+        return UnderTheSeaTokenizer, (self.vocab, self.segment)
+
+    def __call__(self, text: str) -> Doc:
+        words, spaces = words_and_spaces(text, word_spans(text, self.segment))
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        assert doc.text == text, "tokenizer changed the text"
+        return doc
+
+    def to_bytes(self, **kwargs) -> bytes:
+        return json.dumps({"segment": self.segment}).encode()
+
+    def from_bytes(self, data: bytes, **kwargs) -> "UnderTheSeaTokenizer":
+        if data:
+            self.segment = bool(json.loads(data).get("segment", True))
+        return self
+
+    def to_disk(self, path, **kwargs) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "cfg.json").write_bytes(self.to_bytes())
+
+    def from_disk(self, path, **kwargs) -> "UnderTheSeaTokenizer":
+        cfg = Path(path) / "cfg.json"
+        if cfg.is_file():
+            self.from_bytes(cfg.read_bytes())
+        return self
+
+
+@registry.tokenizers(TOKENIZER_NAME)
+def create_tokenizer(segment: bool = True):
+    """``segment = false`` splits on whitespace only (no underthesea)."""
+    def make(nlp: Language) -> UnderTheSeaTokenizer:
+        return UnderTheSeaTokenizer(nlp.vocab, segment)
+    return make
+
+
+# --- component ---------------------------------------------------------------------------
+
+def _install_extensions() -> None:
+    if not Doc.has_extension("targets"):
+        Doc.set_extension("targets", default=None)
+    if not Doc.has_extension("published"):
+        Doc.set_extension("published", default=None)
+    if not Span.has_extension("vnpolicy_targets"):
+        Span.set_extension("vnpolicy_targets", getter=_span_targets)
+
+
+def _span_targets(span: Span) -> list[int]:
+    """Indices into ``doc._.targets`` of the targets that this span is a piece of."""
+    out = []
+    for i, t in enumerate(span.doc._.targets or []):
+        for p in target_pieces(t):
+            if p.label != span.label_ or not (span.start_char <= p.start and p.end <= span.end_char):
+                continue
+            covered = span.doc.char_span(p.start, p.end, alignment_mode="expand")
+            if covered is not None and (covered.start, covered.end) == (span.start, span.end):
+                out.append(i)
+                break
+    return out
+
+
+class VnpolicyComponent:
+    """Sets ``doc._.targets`` and ``doc.spans[span_key]`` from vnpolicy's extractor."""
+
+    def __init__(self, nlp: Language, name: str = FACTORY_NAME, model: Optional[str] = None,
+                 extend: Optional[List[str]] = None, span_key: str = DEFAULT_SPAN_KEY,
+                 published: Optional[str] = None, use_pos: bool = True):
+        _install_extensions()
+        self.name = name
+        self.model = model
+        self.extend = list(extend or [])
+        self.span_key = span_key
+        self.published = published
+        self.use_pos = use_pos
+        self._stored_model: Optional[Path] = None     # language data restored by from_disk/from_bytes
+        self._extractor = None
+
+    # The extractor is built on first use, so that a pipeline whose configured paths exist
+    # only on another machine can still be loaded: from_disk replaces them first.
+    def model_dir(self) -> Optional[str]:
+        if self._stored_model is not None:
+            return str(self._stored_model)
+        from .extend import resolve_model_dir
+        return resolve_model_dir(self.model, self.extend)
+
+    @property
+    def extractor(self):
+        if self._extractor is None:
+            from .pipeline import Extractor
+            self._extractor = Extractor(self.model_dir(), use_pos=self.use_pos)
+        return self._extractor
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return LABELS
+
+    def __call__(self, doc: Doc) -> Doc:
+        published = doc._.published or self.published
+        result = self.extractor.extract(doc.text, published)
+        doc._.targets = result.targets
+        spans, seen = [], set()
+        for t in result.targets:
+            for p in target_pieces(t):
+                span = doc.char_span(p.start, p.end, label=p.label, alignment_mode="expand")
+                if span is None or (span.start, span.end, p.label) in seen:
+                    continue
+                seen.add((span.start, span.end, p.label))
+                spans.append(span)
+        spans.sort(key=lambda s: (s.start, s.end, LABELS.index(s.label_)))
+        doc.spans[self.span_key] = spans
+        return doc
+
+    # --- serialisation -----------------------------------------------------------------
+
+    def _custom(self) -> bool:
+        return self._stored_model is not None or self.model is not None or bool(self.extend)
+
+    def _cfg(self) -> dict[str, Any]:
+        return {"span_key": self.span_key, "published": self.published, "use_pos": self.use_pos,
+                "model_version": self.extractor.data.version if self._custom() else None,
+                "has_model": self._custom()}
+
+    def _apply_cfg(self, cfg: dict[str, Any]) -> None:
+        self.span_key = cfg.get("span_key", self.span_key)
+        self.published = cfg.get("published", self.published)
+        self.use_pos = cfg.get("use_pos", self.use_pos)
+        self._extractor = None
+
+    def to_disk(self, path, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "cfg.json").write_text(json.dumps(self._cfg(), ensure_ascii=False, indent=1), encoding="utf-8")
+        if self._custom() and "model" not in exclude:
+            source = Path(self.model_dir())
+            if (path / "model").exists():
+                shutil.rmtree(path / "model")
+            shutil.copytree(source, path / "model")
+
+    def from_disk(self, path, exclude: Iterable[str] = ()) -> "VnpolicyComponent":
+        path = Path(path)
+        cfg_path = path / "cfg.json"
+        if cfg_path.is_file():
+            self._apply_cfg(json.loads(cfg_path.read_text(encoding="utf-8")))
+        if (path / "model" / "meta.json").is_file() and "model" not in exclude:
+            self._stored_model = path / "model"
+            self._extractor = None
+        return self
+
+    def to_bytes(self, exclude: Iterable[str] = ()) -> bytes:
+        import srsly
+        files = {}
+        if self._custom() and "model" not in exclude:
+            root = Path(self.model_dir())
+            files = {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+                     for p in sorted(root.rglob("*.json"))}
+        return srsly.msgpack_dumps({"cfg": self._cfg(), "model": files})
+
+    def from_bytes(self, data: bytes, exclude: Iterable[str] = ()) -> "VnpolicyComponent":
+        import srsly
+        from .extend import cache_root
+        msg = srsly.msgpack_loads(data)
+        self._apply_cfg(msg.get("cfg", {}))
+        files = msg.get("model") or {}
+        if files and "model" not in exclude:
+            digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode("utf-8")).hexdigest()[:20]
+            target = cache_root() / f"bytes-{digest}"
+            if not (target / "meta.json").is_file():
+                for rel, content in files.items():
+                    out = target / rel
+                    out.parent.mkdir(parents=True, exist_ok=True)
+                    out.write_text(content, encoding="utf-8")
+            self._stored_model = target
+        return self
+
+
+@Language.factory(FACTORY_NAME, default_config={"model": None, "extend": [], "span_key": DEFAULT_SPAN_KEY,
+                                                "published": None, "use_pos": True})
+def make_component(nlp: Language, name: str, model: Optional[str], extend: List[str], span_key: str,
+                   published: Optional[str], use_pos: bool) -> VnpolicyComponent:
+    return VnpolicyComponent(nlp, name, model=model, extend=extend, span_key=span_key, published=published,
+                             use_pos=use_pos)
+
+
+def make_nlp(model: Optional[str] = None, extend: Optional[List[str]] = None, published: Optional[str] = None,
+             segment: bool = True, **component_config: Any) -> Language:
+    """A blank Vietnamese pipeline with the underthesea tokenizer and the vnpolicy component."""
+    import spacy
+    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME, "segment": segment}}})
+    nlp.add_pipe(FACTORY_NAME, config={"model": model, "extend": list(extend or []), "published": published,
+                                       **component_config})
+    return nlp

@@ -1,0 +1,109 @@
+"""The corpus is the test: every example sentence under corpora/ runs through the step it
+exercises (or the whole extractor) and must give its annotated result. Examples listed in
+corpora/known_failures.txt are strict xfails, so a fix is noticed."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+import vnpolicy
+from vnpolicy.actors import ActorFinder
+from vnpolicy.deadlines import DeadlineFinder
+from vnpolicy.numbers import NumberFinder
+from vnpolicy.resources import load as load_model
+from vnpolicy.units import ComparatorFinder, UnitFinder
+
+from corpus_support import known_failures, load, norm_actor, syllable_f1
+
+MODEL = load_model()
+NUMBERS, UNITS, COMPARATORS = NumberFinder(MODEL), UnitFinder(MODEL), ComparatorFinder(MODEL)
+DEADLINES, ACTORS = DeadlineFinder(MODEL), ActorFinder(MODEL)
+EXTRACTOR = vnpolicy.Extractor()
+FAILURES = known_failures()
+
+
+def cases(filename: str):
+    for example in load(filename):
+        marks = []
+        if example["id"] in FAILURES:
+            marks.append(pytest.mark.xfail(reason=FAILURES[example["id"]], strict=True))
+        yield pytest.param(example, id=example["id"], marks=marks)
+
+
+def same_number(found, expected) -> bool:
+    return expected is None and found is None or (
+        found is not None and expected is not None and Decimal(str(found)) == Decimal(str(expected)))
+
+
+@pytest.mark.parametrize("example", cases("numbers.jsonl"))
+def test_number(example):
+    text = example["text"]
+    found = NUMBERS.find(text)
+    assert [text[n.start:n.end] for n in found] == [text.strip()]
+    assert same_number(found[0].value, example["value"])
+    assert same_number(found[0].value_max, example["value_max"])
+
+
+@pytest.mark.parametrize("example", cases("amounts.jsonl"))
+def test_amount(example):
+    text = example["text"]
+    found = [n for n in NUMBERS.find(text) if text[n.start:n.end] == example["amount_text"]]
+    assert found, f"no amount {example['amount_text']!r} in {[text[n.start:n.end] for n in NUMBERS.find(text)]}"
+    n = found[0]
+    unit = UNITS.after(text, n.end)
+    comparator = COMPARATORS.around(text, n.start, unit.end if unit else n.end, n.value_max is not None, n.approx)
+    assert same_number(n.value, example["value"])
+    assert same_number(n.value_max, example["value_max"])
+    assert (unit.code if unit else None) == example["unit"]
+    assert comparator.comparator == example["comparator"]
+
+
+@pytest.mark.parametrize("example", cases("deadlines.jsonl"))
+def test_deadline(example):
+    text = example["text"]
+    published = dt.date.fromisoformat(example["published"]) if example["published"] else None
+    found = [t for t in DEADLINES.find(text) if example["deadline_text"] in text[t.start:t.end]]
+    assert found, f"no time expression holding {example['deadline_text']!r}"
+    resolved = DEADLINES.resolve(found[0], published)
+    assert (resolved.date.isoformat() if resolved.date else None) == example["date"]
+
+
+@pytest.mark.parametrize("example", cases("actors.jsonl"))
+def test_actors(example):
+    text = example["text"]
+    found = ACTORS.resolve(ACTORS.find(text), [])
+    got = [(text[a.start:a.end], a.canonical or a.name, a.type) for a in found]
+    assert got == [(a["text"], a["name"], a["type"]) for a in example["actors"]]
+
+
+def _summary(t) -> dict:
+    return {"amount_text": t.amount.text, "value": t.amount.value, "value_max": t.amount.value_max,
+            "comparator": t.amount.comparator, "unit": t.unit.code,
+            "deadline": t.deadline.date if t.deadline else None,
+            "actor": (t.actor.canonical or t.actor.name) if t.actor else None,
+            "metric": t.metric.text if t.metric else ""}
+
+
+@pytest.mark.parametrize("example", cases("targets.jsonl"))
+def test_targets(example):
+    result = EXTRACTOR.extract(example["text"], example["published"])
+    got = [_summary(t) for t in result.targets]
+    want = example["targets"]
+    assert [g["amount_text"] for g in got] == [w["amount_text"] for w in want], got
+    for g, w in zip(got, want):
+        assert same_number(g["value"], w["value"]), (g, w)
+        assert same_number(g["value_max"], w["value_max"]), (g, w)
+        assert (g["comparator"], g["unit"], g["deadline"]) == (w["comparator"], w["unit"], w["deadline"]), (g, w)
+        if w["actor"] is None:
+            assert g["actor"] is None, (g, w)
+        else:
+            assert g["actor"] is not None and norm_actor(g["actor"]) == norm_actor(w["actor"]), (g, w)
+        assert syllable_f1(g["metric"], w["metric"]) >= 0.5, (g, w)
+
+
+@pytest.mark.parametrize("example", cases("negative.jsonl"))
+def test_negative(example):
+    result = EXTRACTOR.extract(example["text"], example["published"])
+    assert [t.amount.text for t in result.targets] == []
