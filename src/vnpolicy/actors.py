@@ -47,7 +47,7 @@ class ActorFinder:
         place = _alternation([p for ps in spec["place_prefixes"].values() for p in ps])
         names = _alternation(self.lookup)
         self.gazetteer_rx = regex.compile(
-            rf"{_START}(?P<admin>(?:{admin})\s+)?(?P<place>(?:{place})\s*)?(?P<name>{names}){_END}")
+            rf"{_START}(?P<admin>(?i:{admin})\s+)?(?P<place>(?i:{place})\s*)?(?P<name>{names}){_END}")
         heads = {h: t for t, hs in spec["organisation_heads"].items() for h in hs}
         self.head_type = heads
         stop = _alternation(spec["name_stopwords"])
@@ -59,7 +59,9 @@ class ActorFinder:
         self.tail_before_acronym_rx = regex.compile(r"(?P<tail>(?:\s+\p{Ll}[\p{L}\p{M}]*){1,3})(?=\s*\([\p{Lu}\d&])")
         self.acronym_rx = regex.compile(r"\s*\((?P<acr>[\p{Lu}\d&][\p{Lu}\p{Ll}\d&\-\. ]{1,20})\)")
         self.anaphora = {w: t for t, ws in spec["anaphora"].items() for w in ws}
-        self.anaphora_rx = regex.compile(rf"{_START}(?P<w>{_alternation(self.anaphora)}){_END}(?!\s*\p{{Lu}})")
+        blockers = _alternation(spec["anaphora_blockers"])
+        self.anaphora_rx = regex.compile(
+            rf"(?<!(?i:{blockers}|\d)\s+){_START}(?P<w>{_alternation(self.anaphora)}){_END}(?!\s*\p{{Lu}})")
 
     def find(self, text: str, known_acronyms: dict[str, tuple[str, str]] | None = None) -> list[ActorMention]:
         """Mentions in ``text`` (one sentence or a whole article), in order, without overlaps."""

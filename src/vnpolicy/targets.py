@@ -255,7 +255,7 @@ class TargetAssembler:
         if cue and cue.end <= amount_start:
             if cue.word in self.metrics.kept_cues:
                 left = max(left, cue.start)
-            elif cue.weak and self._only_linking_words(text, cue.end, amount_start):
+            elif self._only_linking_words(text, cue.end, amount_start):
                 # 'diện tích trồng điều sẽ được tăng lên': the subject before a modal names the metric
                 breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, s.start, cue.start)]
                 left = max(left, breaks[-1] if breaks else s.start)
@@ -302,6 +302,9 @@ class TargetAssembler:
 
     def _own_deadline(self, c: Candidate, siblings: list[Candidate], times: list[TimeMention]) -> TimeMention | None:
         usable = [t for t in times if not t.baseline and not t.horizon]
+        if not usable:
+            # 'định hướng đến năm 2030': a horizon is the deadline only when nothing nearer is stated
+            usable = [t for t in times if not t.baseline]
         if not usable:
             return None
         later = [s for s in siblings if s.number.start > c.number.start]

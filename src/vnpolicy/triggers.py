@@ -61,7 +61,8 @@ class TriggerFinder:
             rf"(?i){_START}(?:{_alternation(spec['negations'])})(?:\s+[\p{{L}}\p{{M}}]+){{0,2}}\s+$")
         self.non_blocking = {w.lower() for w in spec["non_blocking_status"]}
         self.achievement_rx = regex.compile(
-            rf"(?i){_START}(?:{_alternation(spec['achievement_before_cue'])})(?:\s+[\p{{L}}\p{{M}}]+)?\s+$")
+            # case-sensitive: 'Cao Bằng phấn đấu' is a place, 'bằng 16% kế hoạch' a share
+            rf"{_START}(?:{_alternation(spec['achievement_before_cue'])})(?:\s+[\p{{Ll}}\p{{M}}]+)?\s+$")
         self.condition_after_rx = regex.compile(rf"(?i){_START}(?:{_alternation(spec['condition_after'])}){_END}")
         self.opener_rx = regex.compile(rf"(?i)^\s*(?:{_alternation(spec['continuation_openers'])}){_END}")
 
