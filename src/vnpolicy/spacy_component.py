@@ -125,6 +125,10 @@ class UnderTheSeaTokenizer(DummyTokenizer):
         return UnderTheSeaTokenizer, (self.vocab, self.segment)
 
     def __call__(self, text: str) -> Doc:
+        bad = _SURROGATE.search(text)
+        if bad:
+            raise ValueError(f"text holds a lone surrogate (U+{ord(bad.group()):04X}) at offset {bad.start()}: "
+                             "not valid Unicode, and spaCy cannot store it; decode the source correctly first")
         words, spaces = words_and_spaces(text, word_spans(text, self.segment))
         doc = Doc(self.vocab, words=words, spaces=spaces)
         assert doc.text == text, "tokenizer changed the text"
