@@ -28,6 +28,8 @@ TERMINAL_STYLES = {
     "DEADLINE": "bold white on blue",
 }
 CONTEXT_CHARS = 40
+_MIN_WIDTH = {"actor": 8, "metric": 12, "rule": 10, "confidence": 4}
+PIPE_WIDTH = 120          # terminal width when the output is not a terminal
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def format_number(value: Any) -> str:
     return (f"{int(whole):,}".replace(",", " ") if whole.lstrip("-").isdigit() else whole) + ("." + frac if frac else "")
 
 
-def value_rows(target) -> dict[str, str]:
+def value_rows(target, with_type: bool = True) -> dict[str, str]:
     """The resolved values of one target as short strings, keyed by table column."""
     d = target if isinstance(target, dict) else target.to_dict()
     amount, unit = d["amount"], d.get("unit") or {}
@@ -79,7 +81,7 @@ def value_rows(target) -> dict[str, str]:
     actor_text = ""
     if actor:
         actor_text = actor.get("name") or actor.get("text") or ""
-        if actor.get("type"):
+        if actor.get("type") and with_type:
             actor_text += f" ({actor['type']})"
         if actor.get("inherited"):
             actor_text += " ↑"
@@ -89,13 +91,17 @@ def value_rows(target) -> dict[str, str]:
         if deadline.get("inherited"):
             deadline_text += " ↑"
     said = " ".join(x for x in (amount.get("comparator_text"), amount.get("text"), unit.get("text")) if x)
+    bound = COMPARATOR_SIGNS.get(amount.get("comparator") or "eq", f"{amount.get('comparator')} ") + value
     return {"actor": actor_text, "metric": (metric or {}).get("text") or "", "said": said, "value": value,
+            "bound": bound,
             "comparator": amount.get("comparator") or "", "unit": unit.get("code") or "",
             "deadline": deadline_text, "rule": d.get("rule") or "", "confidence": f"{d.get('confidence', '')}"}
 
 
 COLUMNS = ("actor", "metric", "said", "value", "comparator", "unit", "deadline", "rule", "confidence")
-COLUMN_TITLES = {"said": "as written", "comparator": "cmp", "confidence": "conf"}
+TERMINAL_COLUMNS = ("actor", "metric", "bound", "unit", "deadline", "rule", "confidence")
+COMPARATOR_SIGNS = {"gte": "≥ ", "gt": "> ", "lte": "≤ ", "lt": "< ", "approx": "≈ ", "eq": "", "range": ""}
+COLUMN_TITLES = {"said": "as written", "comparator": "cmp", "confidence": "conf", "bound": "value"}
 
 
 def _layers(text_start: int, text_end: int, pieces: Iterable[Piece]) -> list[tuple[int, int, tuple[str, ...]]]:
@@ -127,6 +133,8 @@ def render_terminal(text: str, result, stream: IO[str] | None = None, color: boo
 
     console = Console(file=stream, force_terminal=True if color else None, no_color=color is False,
                       width=width, highlight=False, soft_wrap=False)
+    if width is None and not console.is_terminal or console.is_dumb_terminal:
+        console.width = width or PIPE_WIDTH
     targets = list(result.targets)
     head = Text()
     head.append(title or "article", style="bold")
@@ -146,14 +154,16 @@ def render_terminal(text: str, result, stream: IO[str] | None = None, color: boo
         d = t.to_dict()
         pieces = target_pieces(d)
         s = d["sentence"]
-        line = Text(f"\n[{i}] ", style="bold")
+        line = Text("\n")
+        line.append(f"[{i}] ", style="bold")
         body = Text(text[s["start"]:s["end"]])
         for label in _PRIORITY:
             for p in pieces:
                 if p.label == label and p.start < s["end"] and p.end > s["start"]:
                     body.stylize(TERMINAL_STYLES[label], max(p.start, s["start"]) - s["start"],
                                  min(p.end, s["end"]) - s["start"])
-        console.print(line + body)
+        line.append_text(body)
+        console.print(line)
         for p in _outside(s, pieces):
             ctx0, ctx1 = max(0, p.start - CONTEXT_CHARS), min(len(text), p.end + CONTEXT_CHARS)
             note = Text(f"    {p.label.lower()} from context: …", style="dim")
@@ -161,14 +171,15 @@ def render_terminal(text: str, result, stream: IO[str] | None = None, color: boo
             note.append(text[p.start:p.end], style=TERMINAL_STYLES[p.label])
             note.append(" " + " ".join(text[p.end:ctx1].split()) + "…", style="dim")
             console.print(note)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("#", justify="right")
-    for col in COLUMNS:
-        table.add_column(COLUMN_TITLES.get(col, col), justify="right" if col == "value" else "left",
-                         overflow="fold")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
+    table.add_column("#", justify="right", no_wrap=True)
+    for col in TERMINAL_COLUMNS:
+        wraps = col in ("actor", "metric", "rule")
+        table.add_column(COLUMN_TITLES.get(col, col), justify="right" if col == "bound" else "left",
+                         no_wrap=not wraps, overflow="fold", min_width=_MIN_WIDTH.get(col))
     for i, t in enumerate(targets, 1):
-        row = value_rows(t)
-        table.add_row(str(i), *(row[c] for c in COLUMNS))
+        row = value_rows(t, with_type=False)
+        table.add_row(str(i), *(row[c] for c in TERMINAL_COLUMNS))
     console.print()
     console.print(table)
     console.print("↑ = inherited from another sentence", style="dim")
@@ -196,10 +207,13 @@ mark.UNIT{background:#bfeccb}
 mark.AMOUNT{background:#ffe27a;font-weight:600}
 .tag{font:600 9px/1 ui-monospace,Menlo,Consolas,monospace;vertical-align:super;margin-left:2px;color:#3a4252;opacity:.8}
 .legend mark{margin-right:6px;color:#1d2330;font-size:13px}
+.legend mark.METRIC{background:#fff;border-radius:3px}
 .context{font-size:14px;color:#5b6577;margin:2px 0 8px}
-table.values{border-collapse:collapse;font-size:14px;margin:6px 0}
-table.values th{text-align:left;font-weight:600;color:#5b6577;padding:2px 14px 2px 0;white-space:nowrap;vertical-align:top}
-table.values td{padding:2px 14px 2px 0}
+table.values{border-collapse:collapse;font-size:14px;margin:6px 0;width:100%}
+table.values th{text-align:left;font-weight:600;font-size:12px;color:#5b6577;padding:2px 12px 2px 0;white-space:nowrap;
+  border-bottom:1px solid #dde2ea}
+table.values td{padding:3px 12px 2px 0;vertical-align:top}
+table.values td[data-col=value],table.values td[data-col=deadline],table.values td[data-col=confidence]{white-space:nowrap}
 details{margin-top:6px}
 summary{cursor:pointer;color:#2a5bd7;font-size:14px}
 pre.json{background:#f1f3f7;border:1px solid #dde2ea;border-radius:6px;padding:8px 10px;font-size:12.5px;overflow:auto}
@@ -267,9 +281,9 @@ def render_html(text: str, result, title: str = "article", model: str | None = N
             parts.append(f'<p class="context" data-label="{p.label}">{p.label.lower()} from context: …'
                          f'{_marked(text, c0, c1, [p])}…</p>')
         rows = value_rows(d)
-        parts.append('<table class="values">' + "".join(
-            f"<tr><th>{esc(COLUMN_TITLES.get(c, c))}</th><td data-col=\"{c}\">{esc(rows[c])}</td></tr>"
-            for c in COLUMNS) + "</table>")
+        parts.append('<table class="values"><tr>' + "".join(f"<th>{esc(COLUMN_TITLES.get(c, c))}</th>" for c in COLUMNS)
+                     + "</tr><tr>" + "".join(f'<td data-col="{c}">{esc(rows[c])}</td>' for c in COLUMNS)
+                     + "</tr></table>")
         parts.append('<details class="json"><summary>JSON</summary>'
                      f'<pre class="json">{esc(json.dumps(d, ensure_ascii=False, indent=2))}</pre></details>')
         parts.append("</section>")
