@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import regex
 
+from .patterns import trie_alternation
 from .resources import LanguageData
 
 _END = r"(?![\p{L}\p{M}\d])"
@@ -45,7 +46,7 @@ class ActorFinder:
                     self.lookup.setdefault(form, (entry["name"], etype))
         admin = _alternation(spec["admin_prefixes"])
         place = _alternation([p for ps in spec["place_prefixes"].values() for p in ps])
-        names = _alternation(self.lookup)
+        names = trie_alternation(self.lookup)
         self.gazetteer_rx = regex.compile(
             rf"{_START}(?P<admin>(?i:{admin})\s+)?(?P<place>(?i:{place})\s*)?(?P<name>{names}){_END}")
         heads = {h: t for t, hs in spec["organisation_heads"].items() for h in hs}

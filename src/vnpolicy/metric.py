@@ -19,7 +19,8 @@ class MetricFinder:
     def __init__(self, data: LanguageData):
         spec = data["metric.json"]
         self.trim = {w.lower() for w in spec["trim"]}
-        self.trim_phrases = sorted((w.lower().split() for w in spec["trim"]), key=len, reverse=True)
+        self.trim_set = {tuple(w.lower().split()) for w in spec["trim"]}
+        self.trim_lengths = sorted({len(p) for p in self.trim_set}, reverse=True)
         self.kept_cues = {w.lower() for w in spec["kept_cues"]}
         self.growth_verbs = {w.lower() for w in spec["growth_verbs"]}
         self.max_before = spec["max_syllables_before"]
@@ -34,18 +35,19 @@ class MetricFinder:
         return [(m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
 
     def _trim(self, text: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        lowered = [text[s:e].lower() for s, e in words]
+        lo, hi = 0, len(words)
         changed = True
-        while changed and words:
+        while changed and lo < hi:
             changed = False
-            for phrase in self.trim_phrases:
-                n = len(phrase)
-                if len(words) >= n and [text[s:e].lower() for s, e in words[:n]] == phrase:
-                    words, changed = words[n:], True
+            for n in self.trim_lengths:
+                if hi - lo >= n and tuple(lowered[lo:lo + n]) in self.trim_set:
+                    lo, changed = lo + n, True
                     break
-                if len(words) >= n and [text[s:e].lower() for s, e in words[-n:]] == phrase:
-                    words, changed = words[:-n], True
+                if hi - lo >= n and tuple(lowered[hi - n:hi]) in self.trim_set:
+                    hi, changed = hi - n, True
                     break
-        return words
+        return words[lo:hi]
 
     def before(self, text: str, left: int, right: int) -> tuple[int, int] | None:
         words = self._words(text, left, right)[-self.max_before:]

@@ -8,8 +8,9 @@ Everything here works in normalised-text offsets; ``pipeline`` maps them back.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import regex
 
@@ -55,13 +56,58 @@ class Candidate:
     confidence: float = 0.5
 
 
-@dataclass
+class SentencePieces:
+    """The recognised pieces of one sentence, each kind computed on first use.
+
+    Most sentences of an article never need more than a glance (no number, no cue), so the
+    recognisers run per sentence and only when a later step asks.
+    """
+
+    def __init__(self, article: "ArticlePieces", sentence: Sentence):
+        self.article, self.sentence = article, sentence
+        self._cache: dict[str, list] = {}
+
+    def __getitem__(self, kind: str) -> list:
+        if kind not in self._cache:
+            self._cache[kind] = self.article.compute(kind, self.sentence)
+        return self._cache[kind]
+
+
 class ArticlePieces:
-    numbers: list[NumberMention]
-    times: list[TimeMention]
-    cues: list[Cue]
-    actors: list[ActorMention]
-    by_sentence: dict[int, dict[str, list]] = field(default_factory=dict)
+    """Lazy per-sentence pieces of one normalised article, in normalised-text offsets."""
+
+    HISTORY = 15      # sentences searched back for an anaphor's antecedent
+
+    def __init__(self, assembler: "TargetAssembler", text: str, sentences: list[Sentence]):
+        self.assembler, self.text, self.sentences = assembler, text, sentences
+        self.by_sentence = {s.index: SentencePieces(self, s) for s in sentences}
+
+    def compute(self, kind: str, sentence: Sentence) -> list:
+        a, text = self.assembler, self.text[sentence.start:sentence.end]
+        if kind == "numbers":
+            found = a.numbers.find(text)
+        elif kind == "times":
+            found = a.deadlines.find(text)
+        elif kind == "cues":
+            found = a.triggers.cues(text)
+        elif kind == "raw_actors":
+            found = a.actors.find(text)
+        elif kind == "actors":
+            return self._resolved_actors(sentence)
+        else:
+            raise KeyError(kind)
+        return [_shift(item, sentence.start) for item in found]
+
+    def _resolved_actors(self, sentence: Sentence) -> list[ActorMention]:
+        raw = self.by_sentence[sentence.index]["raw_actors"]
+        if not any(m.anaphora for m in raw):
+            return raw
+        history = []
+        lead = [s for s in self.sentences if s.paragraph <= 1 and s.index < sentence.index - self.HISTORY]
+        window = [s for s in self.sentences if sentence.index - self.HISTORY <= s.index < sentence.index]
+        for s in lead + window:
+            history.extend(m for m in self.by_sentence[s.index]["raw_actors"] if not m.anaphora)
+        return self.assembler.actors.resolve(raw, history)
 
 
 def _alternation(words) -> str:
@@ -88,24 +134,7 @@ class TargetAssembler:
     # --- pieces ---------------------------------------------------------------
 
     def pieces(self, text: str, sentences: list[Sentence]) -> ArticlePieces:
-        pieces = ArticlePieces(self.numbers.find(text), self.deadlines.find(text),
-                               self.triggers.cues(text), [])
-        raw_actors = self.actors.find(text)
-        pieces.actors = self.actors.resolve(raw_actors, [])
-        bounds = [(s.start, s.end, s.index) for s in sentences]
-        for name in ("numbers", "times", "cues", "actors"):
-            items = getattr(pieces, name)
-            j = 0
-            for start, end, index in bounds:
-                bucket = pieces.by_sentence.setdefault(index, {"numbers": [], "times": [], "cues": [], "actors": []})
-                while j < len(items) and items[j].start < start:
-                    j += 1
-                k = j
-                while k < len(items) and items[k].start < end:
-                    bucket[name].append(items[k])
-                    k += 1
-                j = k
-        return pieces
+        return ArticlePieces(self, text, sentences)
 
     # --- decisions ------------------------------------------------------------
 
@@ -127,26 +156,53 @@ class TargetAssembler:
     def candidates(self, text: str, sentences: list[Sentence], published: dt.date | None) -> list[Candidate]:
         pieces = self.pieces(text, sentences)
         found: list[Candidate] = []
-        previous_cue: Cue | None = None
         for sentence in sentences:
             bucket = pieces.by_sentence[sentence.index]
-            if bucket["numbers"]:
-                found.extend(self._sentence_candidates(text, sentence, bucket, published, previous_cue))
-            # A cue inside quotation marks (a plan's title) governs nothing beyond its sentence.
-            own = [c for c in bucket["cues"] if text.count('"', sentence.start, c.start) % 2 == 0]
-            previous_cue = own[-1] if own else None
+            if bucket["numbers"] and self._may_hold_target(text, sentence, bucket):
+                previous = pieces.by_sentence.get(sentence.index - 1)
+                found.extend(self._sentence_candidates(text, sentence, bucket, published,
+                                                       lambda: self._governing_cue(text, previous)))
         found.extend(self._headline_restatements(text, sentences, pieces, found))
         found.sort(key=lambda c: c.number.start)
         self._attach_context(text, sentences, pieces, found, published)
         return found
 
-    def _sentence_candidates(self, text: str, sentence: Sentence, bucket: dict, published,
-                             previous_cue: Cue | None = None) -> list[Candidate]:
+    def _may_hold_target(self, text: str, sentence: Sentence, bucket: SentencePieces) -> bool:
+        """Cheap gate: a target needs a target cue in its sentence, or a 'Trong đó,' opener
+        that borrows the previous sentence's cue. Everything costly runs only past this gate."""
+        return any(c.kind == "target" for c in bucket["cues"]) or \
+            self.triggers.opener_end(text[sentence.start:sentence.end]) is not None
+
+    POS_WINDOW = 30   # characters after an amount that the POS tagger sees
+
+    def _tokens_after(self, text: str, sentence: Sentence, n: NumberMention):
+        """POS-tagged tokens of the words right after an amount. Tagging only this window, not
+        the sentence, keeps the slow statistical model off the hot path."""
+        start = n.start
+        end = min(sentence.end, n.end + self.POS_WINDOW)
+        while end < sentence.end and not text[end].isspace():
+            end += 1
+        return [_shift_token(t, start) for t in self.pos_tagger(text[start:end])]
+
+    @staticmethod
+    def _governing_cue(text: str, previous: SentencePieces | None) -> Cue | None:
+        """The last cue of the previous sentence, which a 'Trong đó, ...' sentence continues.
+        A cue inside quotation marks (a plan's title) governs nothing beyond its sentence."""
+        if previous is None:
+            return None
+        start = previous.sentence.start
+        own = [c for c in previous["cues"] if text.count('"', start, c.start) % 2 == 0]
+        return own[-1] if own else None
+
+    def _sentence_candidates(self, text: str, sentence: Sentence, bucket: SentencePieces, published,
+                             previous_cue=lambda: None) -> list[Candidate]:
         out: list[Candidate] = []
-        tokens = None
         amounts = [n for n in bucket["numbers"] if not self._is_excluded(text, sentence, n, bucket["times"])]
+        if not amounts:
+            return out
         cues = list(bucket["cues"])
         opener = self.triggers.opener_end(text[sentence.start:sentence.end])
+        previous_cue = previous_cue() if opener is not None else None
         if opener is not None and previous_cue is not None and previous_cue.kind == "target" and not previous_cue.weak:
             # 'Trong đó, ...' breaks down what the previous sentence planned: its cue governs
             # here, in place of the opener, until a cue of this sentence takes over.
@@ -162,17 +218,11 @@ class TargetAssembler:
                 unit_end - sentence.start, unit.code if unit else None, unit.dimension if unit else None)
             if decision.kind != "target":
                 continue
-            if unit is None and self.pos_tagger is not None:
-                if tokens is None:
-                    tokens = [_shift_token(t, sentence.start) for t in self.pos_tagger(text[sentence.start:sentence.end])]
-                unit = self.units.from_tokens(tokens, text, n.end)
             from_lexicon = unit is not None and unit.source == "counted_noun"
             if unit is not None and unit.source == "counted_noun" and self.pos_tagger is not None \
                     and unit.code in self.units.classifiers:
                 # 'buổi', 'cuốn' only classify: the noun after them is the unit (2 buổi hội nghị)
-                if tokens is None:
-                    tokens = [_shift_token(t, sentence.start) for t in self.pos_tagger(text[sentence.start:sentence.end])]
-                unit = self.units.from_tokens(tokens, text, n.end) or unit
+                unit = self.units.from_tokens(self._tokens_after(text, sentence, n), text, n.end) or unit
             if unit is None and not self._unitless_ok(text, sentence, n):
                 continue
             if n.kind == "words" and not (from_lexicon or unit is not None and unit.dimension != "count"):
@@ -391,8 +441,14 @@ class TargetAssembler:
         return bool(self.location_rx.search(text[max(0, a.start - 15):a.start]))
 
 
-def _shift(cue: Cue, by: int) -> Cue:
-    return Cue(cue.start + by, cue.end + by, cue.kind, cue.word, cue.weak)
+def _shift(item, by: int):
+    """A copy of a recognised piece (cue, number, time, actor) moved by ``by`` characters."""
+    if by == 0:
+        return item
+    changes = {"start": item.start + by, "end": item.end + by}
+    if isinstance(item, TimeMention):
+        changes["core_start"] = item.core_start + by
+    return dataclasses.replace(item, **changes)
 
 
 def _shift_token(token, by: int):

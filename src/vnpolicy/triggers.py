@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import regex
 
+from .patterns import trie_alternation
 from .resources import LanguageData
 
 _START = r"(?<![\p{L}\p{M}\d])"
@@ -50,7 +51,7 @@ class TriggerFinder:
         for w in spec["neutral"]:
             self.kind_of[w.lower()] = "neutral"
         self.weak = {w.lower() for w in spec["target_weak"]}
-        self.cue_rx = regex.compile(rf"(?i){_START}(?:{_alternation(self.kind_of)}){_END}")
+        self.cue_rx = regex.compile(rf"(?i){_START}(?:{trie_alternation(self.kind_of)}){_END}")
         self.future_rx = regex.compile(rf"(?i){_START}(?:{_alternation(spec['future_reset'])}){_END}")
         self.status_after_rx = regex.compile(rf"(?i)^[\s,]*(?:{_alternation(spec['status_after'])}){_END}")
         self.price_rx = regex.compile(rf"(?i){_START}(?:{_alternation(spec['price_words'])}){_END}(?!\s+trị)")

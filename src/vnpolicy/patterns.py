@@ -1,0 +1,34 @@
+"""Regex building blocks shared by the recognisers.
+
+Long alternations of names ('Quảng Ninh|Quảng Nam|Quảng Ngãi|...') are slow when the
+engine tries every alternative at every position; ``trie_alternation`` factors common
+prefixes ('Quảng (?:Ninh|Nam|Ngãi)') so that a position is rejected after one character.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+import regex
+
+
+def trie_alternation(words: Iterable[str]) -> str:
+    """A regex (no outer group) matching exactly ``words``, longest alternative first."""
+    trie: dict = {}
+    for word in {w for w in words if w}:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _pattern(trie) or "(?!)"
+
+
+def _pattern(node: dict) -> str:
+    ends_here = "" in node
+    branches = [regex.escape(ch) + _pattern(child) for ch, child in sorted(node.items()) if ch != ""]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends_here:
+        # Greedy optional: the longer name wins, the shorter still matches.
+        return "(?:" + body + ")?"
+    return body
