@@ -325,3 +325,16 @@ def test_same_as_reference_on_dev_gold(tmp_path, capsys):
     assert ours == json.loads(reference(DEV_GOLD, saved, "--json"))
     assert ours["articles"] == 40 and ours["predicted"] > 0
     assert our_errors(evaluate.score_files(DEV_GOLD, saved)) == reference_errors(DEV_GOLD, saved)
+
+
+def test_cli_eval_published_fills_articles_without_a_date(tmp_path, capsys):
+    text = "Năm nay, tỉnh Hà Giang phấn đấu trồng mới 3.000 ha rừng."
+    start = text.index("3.000")
+    g = write_jsonl(tmp_path / "gold.jsonl", [{"id": "x-1", "targets": [
+        {"amount": [start, start + 5], "value": 3000, "value_max": None, "comparator": "eq", "unit": "ha",
+         "deadline": "2024-12-31", "actor": ["Hà Giang"], "metric": "trồng mới rừng", "borderline": False}]}])
+    a = write_jsonl(tmp_path / "articles.jsonl", [{"id": "x-1", "published": None, "text": text}])
+    assert main(["eval", str(g), "--articles", str(a), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["fields_on_core_matches"]["deadline"] == 0.0
+    assert main(["eval", str(g), "--articles", str(a), "--json", "--published", "2024-02-01"]) == 0
+    assert json.loads(capsys.readouterr().out)["fields_on_core_matches"]["deadline"] == 1.0

@@ -93,7 +93,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         extractor = Extractor(_model_dir(args))
     try:
         report = score_files(args.gold, args.pred, args.articles, extractor=extractor,
-                             save_predictions=args.save_predictions)
+                             save_predictions=args.save_predictions, default_published=args.published)
     except EvalError as exc:
         _error(str(exc))
         return EXIT_INPUT

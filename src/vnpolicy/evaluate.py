@@ -401,23 +401,28 @@ def _gold_sentence(g: dict, text: str | None, preds: list[Predicted]) -> str | N
 
 # --- running the extractor and files ----------------------------------------------------
 
-def predict(articles: Iterable[dict], extractor, ids: Iterable[str] | None = None) -> Iterator[dict]:
+def predict(articles: Iterable[dict], extractor, ids: Iterable[str] | None = None,
+            default_published: str | None = None) -> Iterator[dict]:
     """Run ``extractor`` on article records ({"id", "text", "published"}), keeping only
-    ``ids`` if given; yields result documents as ``vnpolicy batch`` writes them."""
+    ``ids`` if given; yields result documents as ``vnpolicy batch`` writes them. A record
+    without a publication date uses ``default_published``."""
     wanted = set(ids) if ids is not None else None
     for record in articles:
         if wanted is not None and record.get("id") not in wanted:
             continue
         if not isinstance(record.get("text"), str):
             raise EvalError(f"article {record.get('id')!r} has no 'text' string")
-        result = extractor.extract(record["text"], record.get("published"),
-                                   None if record.get("id") is None else str(record["id"]))
+        try:
+            result = extractor.extract(record["text"], record.get("published") or default_published,
+                                       None if record.get("id") is None else str(record["id"]))
+        except ValueError as exc:        # a bad 'published'
+            raise EvalError(f"article {record.get('id')!r}: {exc}") from None
         yield result.to_dict()
 
 
 def score_files(gold_path: str | Path, pred_path: str | Path | None = None,
                 articles_path: str | Path | None = None, extractor=None,
-                save_predictions: str | Path | None = None) -> Report:
+                save_predictions: str | Path | None = None, default_published: str | None = None) -> Report:
     """Score a gold file against a prediction file, or against the extractor's output on
     ``articles_path`` when no prediction file is given."""
     gold = list(read_jsonl(gold_path))
@@ -431,7 +436,8 @@ def score_files(gold_path: str | Path, pred_path: str | Path | None = None,
         if extractor is None:
             from .pipeline import Extractor
             extractor = Extractor()
-        preds = list(predict(articles, extractor, ids={g.get("id") for g in gold}))
+        preds = list(predict(articles, extractor, ids={g.get("id") for g in gold},
+                             default_published=default_published))
         if save_predictions:
             with open(save_predictions, "w", encoding="utf-8") as out:
                 for doc in preds:

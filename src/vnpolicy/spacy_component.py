@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any, Iterable, List, Optional
 
@@ -293,10 +294,20 @@ class VnpolicyComponent:
             digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode("utf-8")).hexdigest()[:20]
             target = cache_root() / f"bytes-{digest}"
             if not (target / "meta.json").is_file():
-                for rel, content in files.items():
-                    out = target / rel
-                    out.parent.mkdir(parents=True, exist_ok=True)
-                    out.write_text(content, encoding="utf-8")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                work = Path(tempfile.mkdtemp(prefix=".bytes-", dir=target.parent))
+                try:
+                    for rel, content in files.items():
+                        out = work / rel
+                        out.parent.mkdir(parents=True, exist_ok=True)
+                        out.write_text(content, encoding="utf-8")
+                    try:
+                        work.rename(target)          # atomic; a concurrent loader may have won
+                    except OSError:
+                        if not (target / "meta.json").is_file():
+                            raise
+                finally:
+                    shutil.rmtree(work, ignore_errors=True)
             self._stored_model = target
         return self
 
