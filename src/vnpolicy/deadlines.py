@@ -91,21 +91,28 @@ class DeadlineFinder:
             ("bare_year", rf"(?<=(?:{lead}|{horizon})\s+)(?P<year>{_YEAR}){_E}(?!\s*(?:%|tỷ|triệu|nghìn|người))"),
         ]
         self.rules = [(name, regex.compile(rf"(?i){_B}{pattern}")) for name, pattern in rules]
+        # Every rule needs a digit or one of these words: a sentence with neither is skipped at once.
+        self.quick_rx = regex.compile(rf"(?i)\d|{_B}(?:{'|'.join(['năm', 'quý', 'tháng', 'ngày'] + [regex.escape(w) for w in half.split('|')])}){_E}")
         self.lead_rx = regex.compile(rf"(?i)(?:{_B}(?:{lead})\s+)+$")
         self.baseline_rx = regex.compile(r"(?i)(?:so\s+với|kể\s+từ|từ|bắt\s+đầu\s+từ|cùng\s+kỳ|hồi|vào\s+hồi|như|sau|hơn|so)\s+$")
         self.horizon_rx = regex.compile(rf"(?i)(?:{horizon})\s+$")
         self.before_words = set(spec["before_words"])
         self.number_words = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "mười": 10}
 
-    def find(self, text: str) -> list[TimeMention]:
-        taken = bytearray(len(text) + 1)
+    def find(self, text: str, pos: int = 0, endpos: int | None = None) -> list[TimeMention]:
+        """Time expressions in text[pos:endpos], with offsets into ``text``."""
+        endpos = len(text) if endpos is None else endpos
+        if not self.quick_rx.search(text, pos, endpos):
+            return []
+        taken = bytearray(endpos - pos + 1)
         found: list[TimeMention] = []
         for name, rx in self.rules:
-            for m in rx.finditer(text):
-                if any(taken[m.start():m.end()]):
+            for m in rx.finditer(text, pos, endpos):
+                a, b = m.start() - pos, m.end() - pos
+                if any(taken[a:b]):
                     continue
                 found.append(self._mention(text, name, m))
-                taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+                taken[a:b] = b"\x01" * (b - a)
         found.sort(key=lambda t: t.start)
         return found
 

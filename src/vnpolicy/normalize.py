@@ -20,13 +20,15 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _PUNCT = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
           "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'",
           "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-"}
-_EDIT = regex.compile(
+_SIMPLE_EDITS = (
     r"(?P<crlf>\r\n?)"
     rf"|(?P<space>[{_SPACES}])"
     rf"|(?P<zw>[{_ZERO_WIDTH}])"
     rf"|(?P<punct>[{''.join(_PUNCT)}])"
-    r"|(?P<comb>\P{M}\p{M}+)"
 )
+_EDIT = regex.compile(_SIMPLE_EDITS + r"|(?P<comb>\P{M}\p{M}+)")
+# Text already in NFC (most news is) has no base+mark sequence worth composing: skip that test.
+_EDIT_NFC = regex.compile(_SIMPLE_EDITS)
 
 
 @dataclass
@@ -96,7 +98,8 @@ def normalize(original: str) -> NormalizedText:
     edits: list[tuple[int, int, int, int]] = []
     out_len = 0
     last = 0
-    for m in _EDIT.finditer(original):
+    pattern = _EDIT_NFC if unicodedata.is_normalized("NFC", original) else _EDIT
+    for m in pattern.finditer(original):
         rep = _replacement(m)
         if rep == m.group():
             continue

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import regex
 
+from .patterns import trie_alternation
 from .resources import LanguageData
 
 _DIGITS = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d{1,2}(?![\d.])|\d+)"
@@ -121,9 +122,9 @@ class NumberFinder:
             + rf"(?:(?:\s*[-–]\s*|\s+(?:{joiners})\s+)" + single("b", "sb", _LEFT_IN_RANGE) + ")?"
         )
         self.approx = {k: Decimal(v) for k, v in spec["approx_quantifiers"].items()}
-        approx_alt = "|".join(sorted(map(regex.escape, self.approx), key=len, reverse=True))
+        approx_alt = trie_alternation(self.approx)
         self.approx_rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{approx_alt}){scales}(?![\p{{L}}\p{{M}}])")
-        vocab = "|".join(sorted(map(regex.escape, self.words.vocabulary), key=len, reverse=True))
+        vocab = trie_alternation(self.words.vocabulary)
         self.words_rx = regex.compile(
             rf"(?<![\p{{L}}\p{{M}}])(?i:{vocab})(?:\s+(?i:{vocab}))*(?![\p{{L}}\p{{M}}])")
 
@@ -133,16 +134,18 @@ class NumberFinder:
             factor *= self.scales[w.lower()]
         return factor
 
-    def find(self, text: str) -> list[NumberMention]:
+    def find(self, text: str, pos: int = 0, endpos: int | None = None) -> list[NumberMention]:
+        """Number expressions in text[pos:endpos], with offsets into ``text``."""
+        endpos = len(text) if endpos is None else endpos
         found: list[NumberMention] = []
         taken: list[tuple[int, int]] = []
-        for m in self.approx_rx.finditer(text):
+        for m in self.approx_rx.finditer(text, pos, endpos):
             head = " ".join(m.group().split()[:2]).lower()
             rest = " ".join(m.group().split()[2:])
             value = self.approx[head] * self._scale(rest)
             found.append(NumberMention(m.start(), m.end(), value, None, True, "quantifier"))
             taken.append((m.start(), m.end()))
-        for m in self.digit_rx.finditer(text):
+        for m in self.digit_rx.finditer(text, pos, endpos):
             low = parse_digits(m.group("a"))
             if m.group("b"):
                 high = parse_digits(m.group("b"))
@@ -157,7 +160,7 @@ class NumberFinder:
             else:
                 value = low * self._scale(m.group("sa"))
                 found.append(NumberMention(m.start(), m.end(), value, None, False, "digits"))
-        for m in self.words_rx.finditer(text):
+        for m in self.words_rx.finditer(text, pos, endpos):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             mention = self._from_words(m)

@@ -83,15 +83,15 @@ class ArticlePieces:
         self.by_sentence = {s.index: SentencePieces(self, s) for s in sentences}
 
     def compute(self, kind: str, sentence: Sentence) -> list:
-        a, text = self.assembler, self.text[sentence.start:sentence.end]
+        a, text = self.assembler, self.text
         if kind == "numbers":
-            found = a.numbers.find(text)
-        elif kind == "times":
-            found = a.deadlines.find(text)
-        elif kind == "cues":
-            found = a.triggers.cues(text)
-        elif kind == "raw_actors":
-            found = a.actors.find(text)
+            return a.numbers.find(text, sentence.start, sentence.end)
+        if kind == "times":
+            return a.deadlines.find(text, sentence.start, sentence.end)
+        if kind == "cues":
+            return a.triggers.cues(text, sentence.start, sentence.end)
+        if kind == "raw_actors":
+            found = a.actors.find(text[sentence.start:sentence.end])
         elif kind == "actors":
             return self._resolved_actors(sentence)
         else:

@@ -80,9 +80,10 @@ class TriggerFinder:
         m = self.opener_rx.match(sentence)
         return m.end() if m else None
 
-    def cues(self, text: str) -> list[Cue]:
+    def cues(self, text: str, pos: int = 0, endpos: int | None = None) -> list[Cue]:
+        """Cue words in text[pos:endpos], with offsets into ``text``."""
         out = []
-        for m in self.cue_rx.finditer(text):
+        for m in self.cue_rx.finditer(text, pos, len(text) if endpos is None else endpos):
             word = m.group().lower()
             kind = self.kind_of[word]
             if kind == "neutral":
