@@ -25,7 +25,7 @@ class Sentence:
         return normalized[self.start:self.end]
 
 
-_BOUNDARY = regex.compile(r"(?<=[.!?…])[\"')\]]*\s+(?=[\"'(\[]?[\p{Lu}\d])")
+_BOUNDARY = regex.compile(r"(?<=[.!?…])(?P<close>[\"')\]]*)\s+(?=[\"'(\[]?[\p{Lu}\d])")
 _TOKEN_BEFORE = regex.compile(r"(\S+?)[.!?…]+[\"')\]]*$")
 
 
@@ -54,9 +54,9 @@ class Segmenter:
     def _split_line(self, line: str, offset: int, paragraph: int, out: list[Sentence]) -> None:
         start = 0
         for m in _BOUNDARY.finditer(line):
-            if self._is_abbreviation(line[:m.start()].rstrip("\"')]")) :
+            if self._is_abbreviation(line[:m.start()]):
                 continue
-            self._emit(line, offset, start, m.start(), paragraph, out)
+            self._emit(line, offset, start, m.end("close"), paragraph, out)
             start = m.end()
         self._emit(line, offset, start, len(line), paragraph, out)
 

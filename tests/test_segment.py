@@ -1,0 +1,29 @@
+"""Sentences: news lines, abbreviations and decimals must not split a sentence."""
+import pytest
+
+from vnpolicy.resources import load
+from vnpolicy.segment import Segmenter
+
+SEG = Segmenter(load())
+
+
+def sentences(text):
+    return [s.text(text) for s in SEG.sentences(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("TP.HCM đạt 37,6%. Hà Nội đạt 40%.", ["TP.HCM đạt 37,6%.", "Hà Nội đạt 40%."]),
+    ("Theo ông Nguyễn Văn A. Hùng, tỉnh sẽ đạt 5%.", ["Theo ông Nguyễn Văn A. Hùng, tỉnh sẽ đạt 5%."]),
+    ("TP. Hồ Chí Minh phấn đấu đạt 8%. Năm sau cao hơn.", ["TP. Hồ Chí Minh phấn đấu đạt 8%.", "Năm sau cao hơn."]),
+    ("Tiêu đề bài báo\nĐoạn một. Đoạn hai.", ["Tiêu đề bài báo", "Đoạn một.", "Đoạn hai."]),
+    ("Giá trị 1.000 tỷ đồng. 2 dự án mới.", ["Giá trị 1.000 tỷ đồng.", "2 dự án mới."]),
+    ("Ảnh: minh họa (Nguồn: TTXVN) |\n\nKết thúc./.", ["Ảnh: minh họa (Nguồn: TTXVN) |", "Kết thúc./."]),
+    ("Ông nói: \"Sẽ đạt 5%.\" Sau đó ông đi.", ["Ông nói: \"Sẽ đạt 5%.\"", "Sau đó ông đi."]),
+])
+def test_sentence_split(text, expected):
+    assert sentences(text) == expected
+
+
+def test_paragraph_index_counts_lines():
+    text = "Tiêu đề\nCâu một. Câu hai.\nCâu ba."
+    assert [s.paragraph for s in SEG.sentences(text)] == [0, 1, 1, 2]
