@@ -313,6 +313,8 @@ class TargetAssembler:
                 left = max(left, cue.end)
         if previous is not None:
             left = max(left, previous.unit.end if previous.unit else previous.number.end)
+            if previous.metric and previous.metric[0] >= previous.number.end and previous.metric[1] < amount_start:
+                left = max(left, previous.metric[1])    # the previous target's words are not ours
         semicolon = text.rfind(";", s.start, amount_start)
         left = max(left, semicolon + 1)
         for a in bucket["actors"]:
