@@ -7,6 +7,7 @@
 
 Heavy dependencies (underthesea) load lazily on the first sentence that needs them.
 """
+from .bulk import extract_many  # noqa: F401  (many records, in order, on many cores)
 from .pipeline import Extractor, extract, parse_published
 from .records import (Actor, Amount, Deadline, ExtractionResult, Metric, SCHEMA_VERSION, Span, Target,
                       Unit)

@@ -16,12 +16,14 @@ import sys
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import IO, Any, Callable, Iterable, Iterator
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from .inputs import DEFAULT_MAX_BYTES
 from .pipeline import Extractor, parse_published
 from .records import ExtractionResult
-from .sources import RecordError, Task, identify, load_record, task_from_object
+
+if TYPE_CHECKING:
+    from .sources import Task
 
 # What a worker hands back for each record: the result as ``mode`` asks (an
 # ``ExtractionResult``, a dict, or a compact JSON line), its number of targets, and
@@ -107,6 +109,7 @@ class WorkerSpec:
 
     def failure(self, task: Task, message: str) -> Outcome:
         """The outcome of a task whose worker failed (died, or raised) while running it."""
+        from .sources import identify
         rid, extra = identify(task)
         return _finish(self.mode, ExtractionResult(id=rid, error=message, extra=extra))
 
@@ -115,12 +118,15 @@ class RecordWorker:
     """Task -> outcome with one extractor, built once (per worker process)."""
 
     def __init__(self, spec: WorkerSpec):
+        from . import sources
         self.spec = spec
         self.extractor = Extractor(spec.model_dir)
+        self._sources = sources
 
     def __call__(self, task: Task) -> Outcome:
+        RecordError = self._sources.RecordError
         try:
-            record = load_record(task, self.spec.max_bytes)
+            record = self._sources.load_record(task, self.spec.max_bytes)
         except RecordError as exc:
             result = ExtractionResult(id=exc.id, error=str(exc), extra=exc.extra)
         else:
@@ -160,6 +166,7 @@ def extract_many(records: Iterable[dict[str, Any] | str], workers: int | None = 
     if published is not None:
         parse_published(published)
     Extractor(model_dir)            # a broken model fails here, in the caller, not in every worker
+    from .sources import task_from_object
     spec = WorkerSpec(None if model_dir is None else str(model_dir), published, "result")
     tasks = (task_from_object(record, number) for number, record in enumerate(records, 1))
     for result, _targets, _error in run_tasks(tasks, spec, workers=workers):
@@ -275,6 +282,7 @@ def resume_point(path: str) -> tuple[int, bytes | None, int]:
 
 def _skip(tasks: Iterator[Task], count: int, last_line: bytes | None, output: str) -> int:
     """Pass over the ``count`` records already in the output; their input bytes (for progress)."""
+    from .sources import identify
     cost, task = 0, None
     for i in range(count):
         task = next(tasks, None)
@@ -313,8 +321,8 @@ def run_batch(options: BatchOptions, error: Callable[[str], None]) -> int:
     started = time.monotonic()
     progress = Progress(False, None)
 
-    def warn(message: str) -> None:
-        stats.problems += 1
+    def warn(message: str, problem: bool = True) -> None:
+        stats.problems += problem
         progress.write(f"vnpolicy: {message}")
 
     skipped_lines, last_line, partial = 0, None, 0

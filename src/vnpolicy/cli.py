@@ -112,47 +112,21 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .bulk import process_lines
-    from .inputs import InputError
-    from .pipeline import Extractor
-    extractor = Extractor(args.model)
-    out = open(args.output, "w", encoding="utf-8") if args.output != "-" else sys.stdout
-    status = EXIT_OK
-    count = errors = targets = 0
-    try:
-        for path in args.inputs:
-            try:
-                stream = _open_lines(path)
-            except InputError as exc:
-                _error(str(exc))
-                status = EXIT_INPUT
-                continue
-            with stream:
-                for result in process_lines(extractor, stream, args.published):
-                    out.write(_dump(result.to_dict(), pretty=False) + "\n")
-                    count += 1
-                    errors += result.error is not None
-                    targets += len(result.targets)
-    finally:
-        if out is not sys.stdout:
-            out.close()
-    if not args.quiet:
-        print(f"vnpolicy: {count} records, {targets} targets, {errors} errors", file=sys.stderr)
-    return status
+    from .bulk import BatchOptions, run_batch
+    if args.scheduler and args.engine != "dask":
+        _error("--scheduler needs --engine dask")
+        return EXIT_USAGE
+    options = BatchOptions(inputs=args.inputs, output=args.output, fmt=args.format, workers=args.workers,
+                           engine=args.engine, scheduler=args.scheduler, resume=args.resume,
+                           quiet=args.quiet, published=args.published, model=_model_dir(args),
+                           max_bytes=args.max_bytes)
+    return run_batch(options, _error)
 
 
-def _open_lines(path: str):
-    from .inputs import InputError
-    if path == "-":
-        return open(sys.stdin.fileno(), "r", encoding="utf-8", errors="replace", closefd=False)
-    try:
-        return open(path, "r", encoding="utf-8-sig", errors="replace")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive whole number")
+    return int(value)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -207,10 +181,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--extend", action="append", metavar="FILE.json", help="extension file of extra language data")
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("batch", parents=[common], help="JSON Lines records in, one result line per record out")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="JSONL files; - reads stdin")
-    p.add_argument("-o", "--output", default="-", help="output JSONL file (default stdout)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no summary line on stderr")
+    p = sub.add_parser("batch", parents=[common], help="many records in, one result line per record out, in order")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="JSONL files (.gz too; - reads stdin), .txt files, directories or globs of .txt files, "
+                        "RSS/Atom feeds, HTML pages (needs vnpolicy[html])")
+    p.add_argument("-o", "--output", default="-", help="output file (default stdout)")
+    p.add_argument("--format", choices=("jsonl", "json", "csv"), default="jsonl",
+                   help="jsonl: one line per record (default); json: one indented document per record; "
+                        "csv: one row per target")
+    p.add_argument("-w", "--workers", type=_positive, default=None, metavar="N",
+                   help="worker processes (default: all cores); with --engine dask, local cluster size")
+    p.add_argument("--resume", action="store_true",
+                   help="continue an interrupted run: keep the lines already in OUT, skip their records")
+    p.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="local processes (default) or a Dask cluster (needs vnpolicy[dask])")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --engine dask: scheduler address (tcp://host:8786); default: a local cluster")
+    p.add_argument("--max-bytes", type=int, default=max_bytes_from_env(), metavar="N",
+                   help="give an error line for a record larger than N bytes (default 20 MB; env VNPOLICY_MAX_BYTES)")
+    p.add_argument("--extend", action="append", metavar="FILE.json", help="extension file of extra language data")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line on stderr")
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the output")

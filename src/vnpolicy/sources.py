@@ -36,7 +36,7 @@ FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 HTML_EXTRA_HINT = "pip install 'vnpolicy[html]'"
 
-Warn = Callable[[str], None]
+Warn = Callable[..., None]     # warn(message, problem=True): problem=False for a mere notice
 
 
 @dataclass
@@ -126,7 +126,7 @@ def expand(specs: Iterable[str], warn: Warn) -> Iterator[str]:
 def total_bytes(specs: Iterable[str]) -> int | None:
     """The size of all inputs in bytes (for a progress bar), or None if a stream is read."""
     total = 0
-    for path in expand(specs, lambda message: None):
+    for path in expand(specs, lambda *args, **kwargs: None):
         if path == "-":
             return None
         try:
@@ -285,7 +285,7 @@ def _jsonl_tasks(raw, name: str, gz: bool, max_bytes: int, warn: Warn) -> Iterat
                    number + 1, 0, {"input": name, "line": number + 1})
         return
     if records == 0:
-        warn(f"{name}: no records (empty input)")
+        warn(f"{name}: no records (empty input)", problem=False)
 
 
 def _cost(raw, seekable: bool, last: int, size: int) -> tuple[int, int]:
@@ -338,8 +338,9 @@ def parse_feed(data: bytes, name: str) -> list[dict[str, Any]] | str:
     records = []
     for i, entry in enumerate(parsed.entries, 1):
         record: dict[str, Any] = {"id": entry.get("id") or entry.get("link") or f"{name}#{i}"}
-        if entry.get("link"):
-            record["url"] = entry["link"]
+        link = entry.get("link") or ""
+        if link.startswith(("http://", "https://")):
+            record["url"] = link
         if entry.get("title"):
             record["title"] = entry["title"]
         published = entry_date(entry)
@@ -519,7 +520,7 @@ def _jsonl_record(task: Task) -> dict[str, Any]:
     try:
         record = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise RecordError(f"{where}: not JSON ({exc.msg} at column {exc.colno})", None, location) from None
+        raise RecordError(f"{where}: not JSON ({exc.msg}, column {exc.colno})", None, location) from None
     if not isinstance(record, dict):
         raise RecordError(f"{where}: a record must be a JSON object, not {type(record).__name__}", None,
                           location)
