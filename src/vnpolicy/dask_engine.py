@@ -69,7 +69,7 @@ class DaskEngine:
                 with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
                     self._cluster = LocalCluster(n_workers=self.workers or default_workers(),
                                                  threads_per_worker=1, processes=True,
-                                                 dashboard_address=None, silence_logs=logging.ERROR)
+                                                 dashboard_address=":0", silence_logs=logging.ERROR)
                 self.client = Client(self._cluster)
         except (OSError, TimeoutError) as exc:
             where = f"the Dask scheduler at {self.scheduler}" if self.scheduler else "a local Dask cluster"
