@@ -146,6 +146,8 @@ def test_terminal_without_colour(result):
     render_terminal(ARTICLE, result, out, color=False, width=140)
     assert "\x1b[" not in out.getvalue()
     assert "3 000" in out.getvalue()
+    assert "[3.000|AMOUNT] [ha|UNIT]" in out.getvalue()          # pieces bracketed instead of coloured
+    assert "|ACTOR]" in out.getvalue() and "|DEADLINE]" in out.getvalue()
 
 
 def test_terminal_no_targets():

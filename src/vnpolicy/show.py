@@ -116,11 +116,48 @@ def _layers(text_start: int, text_end: int, pieces: Iterable[Piece]) -> list[tup
     return runs
 
 
+def _context(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> tuple[int, int]:
+    """About ``width`` characters either side of [start, end), within its line, cut at spaces."""
+    line0 = text.rfind("\n", 0, start) + 1
+    line1 = text.find("\n", end)
+    line1 = len(text) if line1 < 0 else line1
+    c0, c1 = max(line0, start - width), min(line1, end + width)
+    if c0 > line0:
+        space = text.find(" ", c0, start)
+        c0 = space + 1 if space >= 0 else start
+    if c1 < line1:
+        space = text.rfind(" ", end, c1)
+        c1 = space if space >= 0 else end
+    return c0, c1
+
+
+def _ellipses(text: str, c0: int, c1: int) -> tuple[str, str]:
+    """'…' where a context window cuts a line short."""
+    return ("…" if c0 > 0 and text[c0 - 1] != "\n" else "",
+            "…" if c1 < len(text) and text[c1] != "\n" else "")
+
+
 def _outside(sentence: dict, pieces: Sequence[Piece]) -> list[Piece]:
     return [p for p in pieces if p.end <= sentence["start"] or p.start >= sentence["end"]]
 
 
 # --- terminal ------------------------------------------------------------------------------
+
+def _styled(text: str, start: int, end: int, pieces: Sequence[Piece], plain: bool):
+    """text[start:end] as a rich Text with the pieces coloured, or bracketed when ``plain``."""
+    from rich.text import Text
+    out = Text()
+    for a, b, labels in _layers(start, end, pieces):
+        chunk = text[a:b]
+        if not labels:
+            out.append(chunk)
+        elif plain:
+            out.append(f"[{chunk}|{'+'.join(reversed(labels))}]")
+        else:
+            style = " ".join(TERMINAL_STYLES[lb] for lb in labels)    # later (higher) labels win clashes
+            out.append(chunk, style=style)
+    return out
+
 
 def render_terminal(text: str, result, stream: IO[str] | None = None, color: bool | None = None,
                     width: int | None = None, title: str | None = None) -> None:
@@ -135,6 +172,8 @@ def render_terminal(text: str, result, stream: IO[str] | None = None, color: boo
                       width=width, highlight=False, soft_wrap=False)
     if width is None and not console.is_terminal or console.is_dumb_terminal:
         console.width = width or PIPE_WIDTH
+    # Without colour the pieces are bracketed instead: [tỉnh Hà Giang|ACTOR]
+    plain = color is False or (color is None and (not console.is_terminal or console.no_color))
     targets = list(result.targets)
     head = Text()
     head.append(title or "article", style="bold")
@@ -142,11 +181,12 @@ def render_terminal(text: str, result, stream: IO[str] | None = None, color: boo
     if result.published:
         head.append(f", published {result.published}")
     console.print(head)
-    legend = Text("  ")
-    for label in LABELS:
-        legend.append(f" {label} ", style=TERMINAL_STYLES[label])
-        legend.append(" ")
-    console.print(legend)
+    if not plain:
+        legend = Text("  ")
+        for label in LABELS:
+            legend.append(f" {label} ", style=TERMINAL_STYLES[label])
+            legend.append(" ")
+        console.print(legend)
     if not targets:
         console.print("no targets found")
         return
@@ -156,20 +196,15 @@ def render_terminal(text: str, result, stream: IO[str] | None = None, color: boo
         s = d["sentence"]
         line = Text("\n")
         line.append(f"[{i}] ", style="bold")
-        body = Text(text[s["start"]:s["end"]])
-        for label in _PRIORITY:
-            for p in pieces:
-                if p.label == label and p.start < s["end"] and p.end > s["start"]:
-                    body.stylize(TERMINAL_STYLES[label], max(p.start, s["start"]) - s["start"],
-                                 min(p.end, s["end"]) - s["start"])
-        line.append_text(body)
+        line.append_text(_styled(text, s["start"], s["end"], pieces, plain))
         console.print(line)
         for p in _outside(s, pieces):
-            ctx0, ctx1 = max(0, p.start - CONTEXT_CHARS), min(len(text), p.end + CONTEXT_CHARS)
-            note = Text(f"    {p.label.lower()} from context: …", style="dim")
-            note.append(" ".join(text[ctx0:p.start].split()) + " ", style="dim")
-            note.append(text[p.start:p.end], style=TERMINAL_STYLES[p.label])
-            note.append(" " + " ".join(text[p.end:ctx1].split()) + "…", style="dim")
+            ctx0, ctx1 = _context(text, p.start, p.end)
+            lead, tail = _ellipses(text, ctx0, ctx1)
+            note = Text(f"    {p.label.lower()} from context: {lead}", style="dim")
+            note.append(text[ctx0:p.start], style="dim")
+            note.append_text(_styled(text, p.start, p.end, [p], plain))
+            note.append(text[p.end:ctx1] + tail, style="dim")
             console.print(note)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
     table.add_column("#", justify="right", no_wrap=True)
@@ -182,12 +217,14 @@ def render_terminal(text: str, result, stream: IO[str] | None = None, color: boo
         table.add_row(str(i), *(row[c] for c in TERMINAL_COLUMNS))
     console.print()
     console.print(table)
-    console.print("↑ = inherited from another sentence", style="dim")
+    if any(r["actor"].endswith("↑") or r["deadline"].endswith("↑") for r in map(value_rows, targets)):
+        console.print("↑ = inherited from another sentence", style="dim")
 
 
 # --- HTML ----------------------------------------------------------------------------------
 
 _CSS = """
+:root{--mono:Menlo,Consolas,"Liberation Mono","Noto Sans Mono",ui-monospace,monospace}
 body{font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
 header{background:#1d2330;color:#fff;padding:14px 24px}
 header h1{font-size:20px;margin:0 0 4px}
@@ -196,7 +233,7 @@ header .meta{margin:0;color:#c9d1e0;font-size:14px}
 main{max-width:1100px;margin:0 auto;padding:12px 24px 40px}
 section.target{background:#fff;border:1px solid #dde2ea;border-radius:8px;margin:14px 0;padding:12px 16px}
 section.target h2{font-size:16px;margin:0 0 8px;display:flex;gap:10px;align-items:baseline}
-.rule{font:13px ui-monospace,Menlo,Consolas,monospace;background:#eef1f6;padding:1px 6px;border-radius:4px}
+.rule{font:13px var(--mono);background:#eef1f6;padding:1px 6px;border-radius:4px}
 .conf{font-size:13px;color:#5b6577}
 .sentence{margin:4px 0 8px;font-size:17px}
 mark{padding:1px 2px;border-radius:3px;color:inherit;background:none}
@@ -205,7 +242,7 @@ mark.ACTOR{background:#f7c6ef}
 mark.DEADLINE{background:#c6dcff}
 mark.UNIT{background:#bfeccb}
 mark.AMOUNT{background:#ffe27a;font-weight:600}
-.tag{font:600 9px/1 ui-monospace,Menlo,Consolas,monospace;vertical-align:super;margin-left:2px;color:#3a4252;opacity:.8}
+.tag{font:600 9px/1 var(--mono);vertical-align:super;margin-left:2px;color:#3a4252;opacity:.8}
 .legend mark{margin-right:6px;color:#1d2330;font-size:13px}
 .legend mark.METRIC{background:#fff;border-radius:3px}
 .context{font-size:14px;color:#5b6577;margin:2px 0 8px}
@@ -216,7 +253,7 @@ table.values td{padding:3px 12px 2px 0;vertical-align:top}
 table.values td[data-col=value],table.values td[data-col=deadline],table.values td[data-col=confidence]{white-space:nowrap}
 details{margin-top:6px}
 summary{cursor:pointer;color:#2a5bd7;font-size:14px}
-pre.json{background:#f1f3f7;border:1px solid #dde2ea;border-radius:6px;padding:8px 10px;font-size:12.5px;overflow:auto}
+pre.json{background:#f1f3f7;border:1px solid #dde2ea;border-radius:6px;padding:8px 10px;font:12.5px/1.45 var(--mono);overflow:auto}
 .article{white-space:pre-wrap;background:#fff;border:1px solid #dde2ea;border-radius:8px;padding:12px 16px}
 .article sup a{font-size:11px;text-decoration:none;color:#2a5bd7;margin-left:1px}
 .none{color:#5b6577}
@@ -277,9 +314,10 @@ def render_html(text: str, result, title: str = "article", model: str | None = N
                      f'<span class="conf">confidence {esc(str(d["confidence"]))}</span></h2>')
         parts.append(f'<p class="sentence">{_marked(text, s["start"], s["end"], pieces)}</p>')
         for p in _outside(s, pieces):
-            c0, c1 = max(0, p.start - CONTEXT_CHARS), min(len(text), p.end + CONTEXT_CHARS)
-            parts.append(f'<p class="context" data-label="{p.label}">{p.label.lower()} from context: …'
-                         f'{_marked(text, c0, c1, [p])}…</p>')
+            c0, c1 = _context(text, p.start, p.end)
+            lead, tail = _ellipses(text, c0, c1)
+            parts.append(f'<p class="context" data-label="{p.label}">{p.label.lower()} from context: {lead}'
+                         f'{_marked(text, c0, c1, [p])}{tail}</p>')
         rows = value_rows(d)
         parts.append('<table class="values"><tr>' + "".join(f"<th>{esc(COLUMN_TITLES.get(c, c))}</th>" for c in COLUMNS)
                      + "</tr><tr>" + "".join(f'<td data-col="{c}">{esc(rows[c])}</td>' for c in COLUMNS)
