@@ -56,7 +56,9 @@ class ActorFinder:
         # Capitalised words, with at most three lower-case syllables between two of them.
         word = rf"(?:{_CAP}|(?:{lower})(?:\s+{lower}){{0,2}}(?=\s+\p{{Lu}}))"
         self.org_rx = regex.compile(
-            rf"{_START}(?P<head>{_alternation(heads)})(?P<rest>(?:\s+(?:{word}|&|-(?=\s*\p{{Lu}})))+)")
+            rf"{_START}(?P<head>{_alternation(heads)})(?P<rest>\s+{word}(?:\s+(?:{word}|&|-(?=\s*\p{{Lu}})))*)")
+        self.person_rx = regex.compile(
+            rf"(?<=\s)(?:{_alternation(spec['person_surnames'])})(?:\s+\p{{Lu}}[\p{{L}}\p{{M}}]*){{1,3}}(?![\p{{L}}\p{{M}}])")
         self.tail_before_acronym_rx = regex.compile(r"(?P<tail>(?:\s+\p{Ll}[\p{L}\p{M}]*){1,3})(?=\s*\([\p{Lu}\d&])")
         self.acronym_rx = regex.compile(r"\s*\((?P<acr>[\p{Lu}\d&][\p{Lu}\p{Ll}\d&\-\. ]{1,20})\)")
         self.anaphora = {w: t for t, ws in spec["anaphora"].items() for w in ws}
@@ -97,6 +99,13 @@ class ActorFinder:
         mentions.sort(key=lambda a: a.start)
         return mentions
 
+    def _before_person_name(self, text: str, rest_start: int, end: int) -> int:
+        """Cut 'Công ty Thép Thái Nguyên Hoàng Văn Tòng' before the person's name."""
+        m = self.person_rx.search(text, rest_start + 1, end)
+        if m and text[rest_start:m.start()].strip():
+            return len(text[:m.start()].rstrip())
+        return end
+
     def _named(self, text: str) -> list[ActorMention]:
         """Every gazetteer and organisation-pattern match, overlapping ones included."""
         out: list[ActorMention] = []
@@ -110,6 +119,7 @@ class ActorFinder:
             tail = self.tail_before_acronym_rx.match(text, end)
             if tail:
                 end = tail.end("tail")
+            end = self._before_person_name(text, m.start("rest"), end)
             name = text[m.start():end]
             etype = self.head_type[head]
             known = self.lookup.get(name) or self.lookup.get(text[m.start("rest"):end].strip())

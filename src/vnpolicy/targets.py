@@ -242,8 +242,8 @@ class TargetAssembler:
         out = []
         taken = {c.number.start for c in found}
         for sentence in sentences:
-            if sentence.paragraph > 1:
-                break
+            if sentence.paragraph > 0:
+                break                    # the headline line only
             for n in pieces.by_sentence[sentence.index]["numbers"]:
                 if n.start in taken or self._is_excluded(text, sentence, n, pieces.by_sentence[sentence.index]["times"]):
                     continue

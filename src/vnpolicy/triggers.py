@@ -68,7 +68,7 @@ class TriggerFinder:
         self.opener_rx = regex.compile(rf"(?i)^\s*(?:{_alternation(spec['continuation_openers'])}){_END}")
 
         self.attribute_rx = regex.compile(
-            rf"(?i){_START}(?:{_alternation(spec['attribute_before'])})(?:\s+(?:là|khoảng|gần|hơn|trên|dưới|chỉ|lên tới|lên đến))*\s*$")
+            rf"(?i){_START}(?:{_alternation(spec['attribute_before'])})(?:\s+(?:là|khoảng|gần|hơn|trên|dưới|chỉ|lên tới|lên đến|lớn|nhỏ|cao|thấp|từ))*\s*$")
         self.status_after_percent_rx = regex.compile(
             rf"(?i)^\s*(?:{_alternation(spec['status_after_percent'])}){_END}")
         reset_words = _alternation([w for w in spec['clause_reset'] if w.isalpha() or ' ' in w])
