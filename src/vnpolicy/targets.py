@@ -151,7 +151,19 @@ class TargetAssembler:
             return True          # a year standing alone (so với 2020)
         if self.units.is_time_noun(text, n.end):
             return True          # a duration or an age: 5 năm, 30 tuổi
+        if self._recipient_count(text, sentence, n, times):
+            return True
         return False
+
+    @staticmethod
+    def _recipient_count(text: str, sentence: Sentence, n: NumberMention, times: list[TimeMention]) -> bool:
+        """'phân bổ 145 chỉ tiêu cho 35 đơn vị': after an amount, 'cho N ...' counts recipients."""
+        if not text[max(sentence.start, n.start - 4):n.start].endswith("cho "):
+            return False
+        clause_start = max(text.rfind(",", sentence.start, n.start), text.rfind(";", sentence.start, n.start),
+                           sentence.start)
+        return any(ch.isdigit() and not any(t.start <= i < t.end for t in times)
+                   for i, ch in enumerate(text[clause_start:n.start - 4], clause_start))
 
     def candidates(self, text: str, sentences: list[Sentence], published: dt.date | None) -> list[Candidate]:
         pieces = self.pieces(text, sentences)

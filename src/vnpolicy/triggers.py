@@ -86,6 +86,8 @@ class TriggerFinder:
         for m in self.cue_rx.finditer(text, pos, len(text) if endpos is None else endpos):
             word = m.group().lower()
             kind = self.kind_of[word]
+            if m.group()[0].isupper() and text[pos:m.start()].rstrip()[-1:] not in ("", ":", '"', "'", "(", "-", "."):
+                continue             # capitalised mid-sentence: a name (Cần Thơ), not a cue
             if kind == "neutral":
                 continue
             if kind == "target" and (text[max(0, m.start() - 3):m.start()].rstrip().endswith("%")
@@ -108,6 +110,17 @@ class TriggerFinder:
         if not closed:
             return cues
         return [c for c in cues if not any(a < c.start and c.end <= b for a, b in closed)]
+
+    @staticmethod
+    def _bare_aside(text: str, cues: list[Cue], amount_start: int) -> bool:
+        """An amount alone in brackets ('(34,7%)', '(gần 14.183 tỷ đồng)') restates or illustrates;
+        it sets nothing unless a target cue stands inside the brackets with it."""
+        open_at = text.rfind("(", 0, amount_start)
+        if open_at < 0 or text.rfind(")", 0, amount_start) > open_at:
+            return False
+        inside = text[open_at + 1:amount_start]
+        has_cue = any(c.kind == "target" and open_at < c.start < amount_start for c in cues)
+        return not has_cue and len(inside.split()) <= 3
 
     def _last_reset(self, text: str, start: int, end: int, commas: bool = False) -> int:
         """Position after the last clause break (optionally commas too) or future-time phrase in text[start:end]."""
@@ -146,6 +159,8 @@ class TriggerFinder:
             return Decision("status", None, "present_state_after")
         if self.condition_after_rx.search(text, after_unit, clause_end.start() if clause_end else len(text)):
             return Decision("condition", None, "eligibility_condition")
+        if self._bare_aside(text, cues, amount_start):
+            return Decision("status", None, "bracketed_aside")
         earlier = self._outside_closed_brackets(text, [c for c in cues if c.end <= amount_start], amount_start)
         if not earlier:
             return Decision("none", None, "no_cue")

@@ -78,6 +78,10 @@ class UnitFinder:
         return None
 
     def is_time_noun(self, text: str, pos: int) -> bool:
+        """A duration, age, score or ordinal follows (5 năm, 30 tuổi, 9 điểm) and no measure does
+        (1,5 điểm phần trăm is a measure)."""
+        if self.percent_rx.match(text, pos) or self.measure_rx.match(text, pos):
+            return False
         return bool(self.never_rx.match(text, pos))
 
     def _rate(self, rate: str) -> str:
