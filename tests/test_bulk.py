@@ -55,6 +55,18 @@ def read_lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+@pytest.fixture(autouse=True)
+def fail_instead_of_hanging():
+    """A hung pool or cluster fails its test after two minutes instead of stalling the suite."""
+    def expire(signum, frame):
+        raise TimeoutError("test ran over 120 s: something hangs")
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(120)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
 @pytest.fixture(scope="module", autouse=True)
 def warm():
     """Load the extractor's data and the tagger once, before any worker is forked from here."""
@@ -78,7 +90,8 @@ def kill_on_marker(real_extract):
 
 def test_extract_many_keeps_order_with_two_workers():
     recs = records(24)
-    expected = [Extractor().extract(r["text"], r["published"], r["id"]).to_dict() for r in recs]
+    extractor = Extractor()
+    expected = [extractor.extract(r["text"], r["published"], r["id"]).to_dict() for r in recs]
     got = list(extract_many(recs, workers=2))
     assert [r.id for r in got] == [r["id"] for r in recs]
     assert [{**r.to_dict(), "url": None} for r in got] == [{**e, "url": None} for e in expected]
