@@ -28,8 +28,9 @@ class MetricFinder:
         stops = sorted(spec["stop_after"], key=len, reverse=True)
         words = [regex.escape(s) for s in stops if s[0].isalpha()]
         marks = "".join(regex.escape(s) for s in stops if not s[0].isalpha())
+        # Another number also ends the words after an amount: they describe that number.
         self.stop_rx = regex.compile(
-            rf"[{marks}]|(?<![\p{{L}}\p{{M}}])(?i:{'|'.join(words)})(?![\p{{L}}\p{{M}}])")
+            rf"[{marks}]|\d|(?<![\p{{L}}\p{{M}}])(?i:{'|'.join(words)})(?![\p{{L}}\p{{M}}])")
 
     def _words(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         return [(m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
