@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .patterns import trie_alternation
+from .patterns import alternation, trie_alternation
 from .resources import LanguageData
 
 _END = r"(?![\p{L}\p{M}\d])"
@@ -31,9 +31,6 @@ class ActorMention:
     canonical: str = ""     # gazetteer name; ``name`` is the form the article uses (HUD, Bộ GTVT)
 
 
-def _alternation(words) -> str:
-    return "|".join(sorted({regex.escape(w) for w in words if w}, key=len, reverse=True))
-
 
 class ActorFinder:
     def __init__(self, data: LanguageData):
@@ -44,27 +41,27 @@ class ActorFinder:
                 etype = entry["type"]
                 for form in [entry["name"], *entry.get("aliases", [])]:
                     self.lookup.setdefault(form, (entry["name"], etype))
-        admin = _alternation(spec["admin_prefixes"])
-        place = _alternation([p for ps in spec["place_prefixes"].values() for p in ps])
+        admin = alternation(spec["admin_prefixes"])
+        place = alternation([p for ps in spec["place_prefixes"].values() for p in ps])
         names = trie_alternation(self.lookup)
         self.gazetteer_rx = regex.compile(
             rf"{_START}(?P<admin>(?i:{admin})\s+)?(?P<place>(?i:{place})\s*)?(?P<name>{names}){_END}")
         heads = {h: t for t, hs in spec["organisation_heads"].items() for h in hs}
         self.head_type = heads
-        stop = _alternation(spec["name_stopwords"])
+        stop = alternation(spec["name_stopwords"])
         lower = rf"(?!(?:{stop})(?![\p{{L}}\p{{M}}]))\p{{Ll}}[\p{{L}}\p{{M}}]*"
         # Capitalised words, with at most three lower-case syllables between two of them.
         word = rf"(?:{_CAP}|(?:{lower})(?:\s+{lower}){{0,2}}(?=\s+\p{{Lu}}))"
         self.org_rx = regex.compile(
-            rf"{_START}(?P<head>{_alternation(heads)})(?P<rest>\s+{word}(?:\s+(?:{word}|&|-(?=\s*\p{{Lu}})))*)")
+            rf"{_START}(?P<head>{alternation(heads)})(?P<rest>\s+{word}(?:\s+(?:{word}|&|-(?=\s*\p{{Lu}})))*)")
         self.person_rx = regex.compile(
-            rf"(?<=\s)(?:{_alternation(spec['person_surnames'])})(?:\s+\p{{Lu}}[\p{{L}}\p{{M}}]*){{1,3}}(?![\p{{L}}\p{{M}}])")
+            rf"(?<=\s)(?:{alternation(spec['person_surnames'])})(?:\s+\p{{Lu}}[\p{{L}}\p{{M}}]*){{1,3}}(?![\p{{L}}\p{{M}}])")
         self.tail_before_acronym_rx = regex.compile(r"(?P<tail>(?:\s+\p{Ll}[\p{L}\p{M}]*){1,3})(?=\s*\([\p{Lu}\d&])")
         self.acronym_rx = regex.compile(r"\s*\((?P<acr>[\p{Lu}\d&][\p{Lu}\p{Ll}\d&\-\. ]{1,20})\)")
         self.anaphora = {w: t for t, ws in spec["anaphora"].items() for w in ws}
-        blockers = _alternation(spec["anaphora_blockers"])
+        blockers = alternation(spec["anaphora_blockers"])
         self.anaphora_rx = regex.compile(
-            rf"(?<!(?i:{blockers}|\d)\s+){_START}(?P<w>{_alternation(self.anaphora)}){_END}(?!\s*\p{{Lu}})")
+            rf"(?<!(?i:{blockers}|\d)\s+){_START}(?P<w>{alternation(self.anaphora)}){_END}(?!\s*\p{{Lu}})")
 
     def find(self, text: str, known_acronyms: dict[str, tuple[str, str]] | None = None) -> list[ActorMention]:
         """Mentions in ``text`` (one sentence or a whole article), in order, without overlaps."""
@@ -90,7 +87,7 @@ class ActorFinder:
                 if acr:
                     acronyms[acr.group("acr").strip()] = (m.name, m.type)
         if acronyms:
-            acr_rx = regex.compile(rf"{_START}(?:{_alternation(acronyms)}){_END}")
+            acr_rx = regex.compile(rf"{_START}(?:{alternation(acronyms)}){_END}")
             for m in acr_rx.finditer(text):
                 name, etype = acronyms[m.group()]
                 add(ActorMention(m.start(), m.end(), name, etype, "acronym"))

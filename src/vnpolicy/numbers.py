@@ -60,6 +60,7 @@ class NumberWords:
         self.vocabulary = (set(self.digits) | self.ten | self.tens_marker | self.hundred
                            | self.zero_tens | self.half | set(self.scales))
         self.starters = set(spec["digits"]) | self.ten
+        self.trailing_not_digit = set(spec["trailing_not_digit"])
 
     def value(self, words: list[str]) -> Decimal | None:
         total = Decimal(0)
@@ -173,7 +174,7 @@ class NumberFinder:
         words = m.group().split()
         lowered = [w.lower() for w in words]
         # A trailing 'năm' is the noun 'year' far more often than the digit five.
-        while len(lowered) > 1 and lowered[-1] == "năm" and lowered[-2] not in self.words.zero_tens:
+        while len(lowered) > 1 and lowered[-1] in self.words.trailing_not_digit and lowered[-2] not in self.words.zero_tens:
             lowered.pop()
             words.pop()
         if not lowered or lowered[0] not in self.words.starters:

@@ -11,6 +11,11 @@ from typing import Iterable
 import regex
 
 
+def alternation(words: Iterable[str]) -> str:
+    """A plain regex alternation of ``words`` (escaped), longest first so the longest wins."""
+    return "|".join(sorted({regex.escape(w) for w in words if w}, key=len, reverse=True))
+
+
 def trie_alternation(words: Iterable[str]) -> str:
     """A regex (no outer group) matching exactly ``words``, longest alternative first."""
     trie: dict = {}

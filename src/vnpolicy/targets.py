@@ -18,6 +18,7 @@ from .actors import ActorFinder, ActorMention
 from .deadlines import DeadlineFinder, ResolvedDeadline, TimeMention
 from .metric import MetricFinder
 from .numbers import NumberFinder, NumberMention
+from .patterns import alternation
 from .resources import LanguageData
 from .segment import Sentence
 from .triggers import Cue, TriggerFinder
@@ -33,8 +34,6 @@ def _skip_space(text: str, pos: int) -> int:
     return pos
 
 
-_CONTINUATION = regex.compile(
-    r"(?i)^\s*(?:trong\s+số\s+đó|trong\s+đó|bên\s+cạnh\s+đó|ngoài\s+ra|đồng\s+thời|cụ\s+thể|như\s+vậy|theo\s+đó|khi\s+đó|riêng)\b")
 
 
 @dataclass
@@ -110,9 +109,6 @@ class ArticlePieces:
         return self.assembler.actors.resolve(raw, history)
 
 
-def _alternation(words) -> str:
-    return "|".join(sorted({regex.escape(w) for w in words}, key=len, reverse=True))
-
 
 class TargetAssembler:
     def __init__(self, data: LanguageData, pos_tagger=None):
@@ -126,9 +122,9 @@ class TargetAssembler:
         self.pos_tagger = pos_tagger
         self.not_amount_alone = {w.lower() for w in data["numbers.json"]["words_not_amount_alone"]}
         excl = data["exclusions.json"]
-        self.excluded_before_rx = regex.compile(rf"{_START}(?:{_alternation(excl['before'])})\s*[-.]?\s*$")
+        self.excluded_before_rx = regex.compile(rf"{_START}(?:{alternation(excl['before'])})\s*[-.]?\s*$")
         spec_actor = data["actors.json"]
-        self.location_rx = regex.compile(rf"(?i){_START}(?:{_alternation(spec_actor['location_prepositions'])})\s+$")
+        self.location_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec_actor['location_prepositions'])})\s+$")
         self.recurring_rx = self.deadlines.recurring_rx
 
     # --- pieces ---------------------------------------------------------------
@@ -399,7 +395,7 @@ class TargetAssembler:
     def _inherited_deadline(self, text: str, c: Candidate, by_sentence) -> TimeMention | None:
         index = c.sentence.index
         sentence_text = text[c.sentence.start:c.sentence.end]
-        if _CONTINUATION.search(sentence_text) or " cũng " in f" {sentence_text} ":
+        if self.triggers.continues_context(sentence_text):
             for back in range(index - 1, max(-1, index - 3), -1):
                 for prev in reversed(by_sentence.get(back, [])):
                     if prev.deadline is not None and not prev.deadline_inherited:
@@ -421,7 +417,7 @@ class TargetAssembler:
             if before_cue:
                 before = before_cue
         if before:
-            c.actor = self._prefer_named(before)
+            c.actor = before[-1]          # the nearest owner before the cue
             return
         after = [a for a in mentions if a.start >= amount_start and not self._is_location(text, a)
                  and text[max(0, a.start - 4):a.start].strip().lower() in ("do", "của")]
@@ -444,10 +440,6 @@ class TargetAssembler:
             c.actor = lead[0]
         else:
             c.actor_inherited = False
-
-    @staticmethod
-    def _prefer_named(mentions: list[ActorMention]) -> ActorMention:
-        return mentions[-1]
 
     def _is_location(self, text: str, a: ActorMention) -> bool:
         if a.type not in ("province", "city", "country"):

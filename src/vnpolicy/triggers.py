@@ -12,15 +12,12 @@ from dataclasses import dataclass
 
 import regex
 
-from .patterns import trie_alternation
+from .patterns import alternation, trie_alternation
 from .resources import LanguageData
 
 _START = r"(?<![\p{L}\p{M}\d])"
 _END = r"(?![\p{L}\p{M}\d])"
 
-
-def _alternation(words) -> str:
-    return "|".join(sorted({regex.escape(w) for w in words}, key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -52,26 +49,29 @@ class TriggerFinder:
             self.kind_of[w.lower()] = "neutral"
         self.weak = {w.lower() for w in spec["target_weak"]}
         self.cue_rx = regex.compile(rf"(?i){_START}(?:{trie_alternation(self.kind_of)}){_END}")
-        self.future_rx = regex.compile(rf"(?i){_START}(?:{_alternation(spec['future_reset'])}){_END}")
-        self.status_after_rx = regex.compile(rf"(?i)^[\s,]*(?:{_alternation(spec['status_after'])}){_END}")
-        self.price_rx = regex.compile(rf"(?i){_START}(?:{_alternation(spec['price_words'])}){_END}(?!\s+trị)")
+        self.future_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['future_reset'])}){_END}")
+        self.status_after_rx = regex.compile(rf"(?i)^[\s,]*(?:{alternation(spec['status_after'])}){_END}")
+        self.price_rx = regex.compile(
+            rf"(?i){_START}(?!(?:{alternation(spec['price_exceptions'])}){_END})(?:{alternation(spec['price_words'])}){_END}")
         self.per_capita = {w.lower() for w in spec["per_capita_denominators"]}
-        self.status_in_clause_rx = regex.compile(rf"(?i){_START}(?:{_alternation(spec['status_in_clause_after'])}){_END}")
-        self.rate_rx = regex.compile(rf"(?i){_START}(?:{_alternation(spec['rate_words'])}){_END}")
+        self.status_in_clause_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['status_in_clause_after'])}){_END}")
+        self.rate_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['rate_words'])}){_END}")
         self.negation_rx = regex.compile(
-            rf"(?i){_START}(?:{_alternation(spec['negations'])})(?:\s+[\p{{L}}\p{{M}}]+){{0,2}}\s+$")
+            rf"(?i){_START}(?:{alternation(spec['negations'])})(?:\s+[\p{{L}}\p{{M}}]+){{0,2}}\s+$")
         self.non_blocking = {w.lower() for w in spec["non_blocking_status"]}
         self.achievement_rx = regex.compile(
             # case-sensitive: 'Cao Bằng phấn đấu' is a place, 'bằng 16% kế hoạch' a share
-            rf"{_START}(?:{_alternation(spec['achievement_before_cue'])})(?:\s+[\p{{Ll}}\p{{M}}]+)?\s+$")
-        self.condition_after_rx = regex.compile(rf"(?i){_START}(?:{_alternation(spec['condition_after'])}){_END}")
-        self.opener_rx = regex.compile(rf"(?i)^\s*(?:{_alternation(spec['continuation_openers'])}){_END}")
+            rf"{_START}(?:{alternation(spec['achievement_before_cue'])})(?:\s+[\p{{Ll}}\p{{M}}]+)?\s+$")
+        self.condition_after_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['condition_after'])}){_END}")
+        self.opener_rx = regex.compile(rf"(?i)^\s*(?:{alternation(spec['continuation_openers'])}){_END}")
+        self.context_rx = regex.compile(
+            rf"(?i)^\s*(?:{alternation(spec['context_openers'])}){_END}|{_START}(?:{alternation(spec['context_words'])}){_END}")
 
         self.attribute_rx = regex.compile(
-            rf"(?i){_START}(?:{_alternation(spec['attribute_before'])})(?:\s+(?:là|khoảng|gần|hơn|trên|dưới|chỉ|lên tới|lên đến|lớn|nhỏ|cao|thấp|từ))*\s*$")
+            rf"(?i){_START}(?:{alternation(spec['attribute_before'])})(?:\s+(?:{alternation(spec['attribute_connectors'])}))*\s*$")
         self.status_after_percent_rx = regex.compile(
-            rf"(?i)^\s*(?:{_alternation(spec['status_after_percent'])}){_END}")
-        reset_words = _alternation([w for w in spec['clause_reset'] if w.isalpha() or ' ' in w])
+            rf"(?i)^\s*(?:{alternation(spec['status_after_percent'])}){_END}")
+        reset_words = alternation([w for w in spec['clause_reset'] if w.isalpha() or ' ' in w])
         self.clause_reset_rx = regex.compile(rf"(?i)(?:[;:()\",]|{_START}(?:{reset_words}){_END})")
         self.strong_reset_rx = regex.compile(rf"(?i)(?:[;:()\"]|{_START}(?:{reset_words}){_END})")
 
@@ -79,6 +79,10 @@ class TriggerFinder:
         """End of a 'Trong đó,'-style opener at the start of ``sentence``, if any."""
         m = self.opener_rx.match(sentence)
         return m.end() if m else None
+
+    def continues_context(self, sentence: str) -> bool:
+        """Does ``sentence`` carry on from the one before (Bên cạnh đó, ... cũng ...)?"""
+        return bool(self.context_rx.search(sentence))
 
     def cues(self, text: str, pos: int = 0, endpos: int | None = None) -> list[Cue]:
         """Cue words in text[pos:endpos], with offsets into ``text``."""

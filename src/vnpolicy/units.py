@@ -11,13 +11,11 @@ from dataclasses import dataclass
 
 import regex
 
+from .patterns import alternation
 from .resources import LanguageData
 
 _END = r"(?![\p{L}\p{M}\d])"
 
-
-def _alternation(words) -> str:
-    return "|".join(sorted({regex.escape(w) for w in words}, key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -48,14 +46,14 @@ class UnitFinder:
                 self.by_form[key] = (unit["code"], unit["dimension"])
                 (sensitive if unit.get("case_sensitive") else insensitive).append(form)
         self.case_sensitive = {f for u in spec["units"] if u.get("case_sensitive") for f in u["forms"]}
-        denominators = _alternation(spec["rate_denominators"] + [f for u in spec["units"] for f in u["forms"]])
+        denominators = alternation(spec["rate_denominators"] + [f for u in spec["units"] for f in u["forms"]])
         rate = rf"(?P<rate>(?:\s*/\s*(?:{denominators}){_END})*)"
         self.measure_rx = regex.compile(
-            rf"\s*(?P<unit>(?i:{_alternation(insensitive)})|{_alternation(sensitive)}){_END}{rate}"
-            if sensitive else rf"\s*(?P<unit>(?i:{_alternation(insensitive)})){_END}{rate}")
+            rf"\s*(?P<unit>(?i:{alternation(insensitive)})|{alternation(sensitive)}){_END}{rate}"
+            if sensitive else rf"\s*(?P<unit>(?i:{alternation(insensitive)})){_END}{rate}")
         self.percent_rx = regex.compile(rf"\s*(?P<unit>%){rate}")
-        self.noun_rx = regex.compile(rf"\s+(?P<unit>(?i:{_alternation(nouns['nouns'])})){_END}{rate}")
-        self.never_rx = regex.compile(rf"\s*(?i:{_alternation(nouns['never_units'])}){_END}")
+        self.noun_rx = regex.compile(rf"\s+(?P<unit>(?i:{alternation(nouns['nouns'])})){_END}{rate}")
+        self.never_rx = regex.compile(rf"\s*(?i:{alternation(nouns['never_units'])}){_END}")
         self.classifiers = set(nouns["classifiers"])
         self.never_units = set(nouns["never_units"])
 
@@ -116,8 +114,8 @@ class ComparatorFinder:
             for w in words:
                 self.prefix[w.lower()] = comp
         self.suffix = {w.lower(): comp for comp, words in spec["suffix"].items() for w in words}
-        self.prefix_rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{_alternation(self.prefix)})\s+$")
-        self.suffix_rx = regex.compile(rf"\s+(?i:{_alternation(self.suffix)}){_END}")
+        self.prefix_rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(self.prefix)})\s+$")
+        self.suffix_rx = regex.compile(rf"\s+(?i:{alternation(self.suffix)}){_END}")
 
     def around(self, text: str, amount_start: int, after_unit: int, is_range: bool, approx: bool) -> ComparatorMention:
         if is_range:
