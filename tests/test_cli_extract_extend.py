@@ -169,3 +169,11 @@ def test_cli_bad_extension_exit_3(cache, tmp_path, capsys):
     assert main(["extract", str(article), "--extend", str(bad)]) == 3
     assert "invalid JSON" in capsys.readouterr().err
     assert issubclass(ExtensionError, ModelError)
+
+
+def test_bundled_example_extension_loads(cache):
+    from pathlib import Path
+    example = Path(__file__).resolve().parents[1] / "examples" / "extend" / "my-additions.json"
+    if not example.is_file():
+        pytest.skip("examples/ not present")
+    Extractor(extended_model_dir([example])).extract(COMPANY)

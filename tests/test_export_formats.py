@@ -65,6 +65,7 @@ def test_csv_one_row_per_target(files, capsys):
     assert first["actor"] and "Bắc Sơn" in first["actor"]
     assert ARTICLE_A[int(first["amount_start"]):int(first["amount_end"])] == first["amount_text"]
     assert rows[1]["comparator"] == "gte"
+    assert first["actor_inherited"] in ("true", "false") and first["deadline_inherited"] in ("true", "false")
     third = rows[2]
     assert third["value"] == "4200000" and third["unit"] == "lượt khách"
     assert third["sentence"] == ARTICLE_B[int(third["sentence_start"]):int(third["sentence_end"])]

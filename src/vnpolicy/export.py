@@ -26,6 +26,11 @@ def to_json(document: dict[str, Any], pretty: bool = True) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
+def _flag(value: Any) -> Any:
+    """JSON's spelling of a boolean (true/false), so CSV and JSON read the same."""
+    return ("true" if value else "false") if isinstance(value, bool) else value
+
+
 def csv_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
     """The CSV rows of one result document (as produced by ``ExtractionResult.to_dict``)."""
     base = {"source_id": document.get("id"), "source_url": document.get("url"),
@@ -38,12 +43,12 @@ def csv_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
         rows.append({
             **base,
             "actor": actor.get("name"), "actor_type": actor.get("type"),
-            "actor_inherited": actor.get("inherited"),
+            "actor_inherited": _flag(actor.get("inherited")),
             "metric": (t.get("metric") or {}).get("text"),
             "value": t["amount"]["value"], "value_max": t["amount"]["value_max"],
             "comparator": t["amount"]["comparator"], "unit": t["unit"]["code"],
             "deadline": deadline.get("date"), "deadline_text": deadline.get("text"),
-            "deadline_inherited": deadline.get("inherited"),
+            "deadline_inherited": _flag(deadline.get("inherited")),
             "amount_text": t["amount"]["text"], "amount_start": t["amount"]["start"],
             "amount_end": t["amount"]["end"],
             "sentence": t["sentence"]["text"], "sentence_start": t["sentence"]["start"],
