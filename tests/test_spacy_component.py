@@ -184,3 +184,34 @@ def test_default_pipeline_saves_no_model_copy(tmp_path):
     cfg = json.loads((tmp_path / "p" / "vnpolicy" / "cfg.json").read_text(encoding="utf-8"))
     assert cfg["span_key"] == "vnpolicy" and cfg["has_model"] is False
     assert spacy.load(tmp_path / "p")(TEXT)._.targets
+
+
+def test_docs_serialise_with_their_targets(full_nlp):
+    """Targets live in the Doc as JSON-ready data, so Doc.to_bytes and DocBin keep them."""
+    from spacy.tokens import Doc, DocBin
+    doc = full_nlp(TEXT)
+    assert doc._.vnpolicy_data == [t.to_dict() for t in doc._.targets]
+    again = Doc(full_nlp.vocab).from_bytes(doc.to_bytes())
+    assert again._.targets == doc._.targets
+    assert [(s.label_, s.text) for s in again.spans["vnpolicy"]] == [(s.label_, s.text) for s in doc.spans["vnpolicy"]]
+    docs = list(DocBin(store_user_data=True, docs=[doc]).get_docs(full_nlp.vocab))
+    assert docs[0]._.targets[0].amount.value == doc._.targets[0].amount.value
+
+
+def test_huge_values_survive_serialisation():
+    from decimal import Decimal
+    from vnpolicy.spacy_component import _storable, target_from_dict
+    d = {"kind": "target", "sentence": {"start": 0, "end": 1, "text": "x"}, "actor": None, "metric": None,
+         "amount": {"text": "x", "start": 0, "end": 1, "value": 10 ** 24, "value_max": None, "comparator": "eq",
+                    "comparator_text": None},
+         "unit": {"text": None, "code": None, "dimension": None, "start": None, "end": None},
+         "deadline": None, "rule": "r", "confidence": 0.5}
+    stored = _storable(d)
+    assert stored["amount"]["value"] == str(10 ** 24)
+    assert target_from_dict(stored).amount.value == Decimal(10 ** 24)
+
+
+def test_pipe_with_two_processes(full_nlp):
+    docs = list(full_nlp.pipe([TEXT, COMPANY_TEXT], n_process=2, batch_size=1))
+    assert [len(d._.targets) for d in docs] == [2, 1]
+    assert docs[0].text == TEXT

@@ -27,6 +27,10 @@ TERMINAL_STYLES = {
     "UNIT": "black on green",
     "DEADLINE": "bold white on blue",
 }
+# The HTML page's colours, for displaCy: displacy.render(doc, style="span",
+# options={"spans_key": "vnpolicy", "colors": DISPLACY_COLORS})
+DISPLACY_COLORS = {"ACTOR": "#f7c6ef", "METRIC": "#9fe3e8", "AMOUNT": "#ffe27a", "UNIT": "#bfeccb",
+                   "DEADLINE": "#c6dcff"}
 CONTEXT_CHARS = 40
 _MIN_WIDTH = {"actor": 8, "metric": 12, "rule": 10, "confidence": 4}
 PIPE_WIDTH = 120          # terminal width when the output is not a terminal

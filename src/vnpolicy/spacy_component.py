@@ -6,6 +6,7 @@ pipeline component.
     nlp.add_pipe("vnpolicy")
     doc = nlp("Năm 2021, tỉnh Quảng Ninh phấn đấu thu hút 2 tỷ USD.")
     doc._.targets                     # [Target(...)], as Extractor.extract returns them
+    doc._.vnpolicy_data               # the same as JSON-ready dicts (what the Doc stores)
     doc.spans["vnpolicy"]             # ACTOR / METRIC / AMOUNT / UNIT / DEADLINE spans
 
 ``make_nlp()`` builds the same pipeline in one call. Both names are registered through
@@ -21,10 +22,12 @@ when it uses custom language data (``model`` or ``extend``), a copy of that data
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import shutil
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, List, Optional
 
@@ -36,6 +39,8 @@ from spacy.vocab import Vocab
 
 from . import tokens
 from .normalize import normalize
+from .records import Actor, Amount, Deadline, Metric, Target, Unit
+from .records import Span as Span_
 from .show import LABELS, target_pieces
 
 TOKENIZER_NAME = "vnpolicy.UnderTheSeaTokenizer.v1"
@@ -165,19 +170,62 @@ def create_tokenizer(segment: bool = True):
 
 # --- component ---------------------------------------------------------------------------
 
+DATA_ATTR = "vnpolicy_data"
+_MSGPACK_INT = 2 ** 63
+
+
 def _install_extensions() -> None:
+    # The targets are stored as JSON-like data (doc._.vnpolicy_data) so that doc.to_bytes,
+    # DocBin and nlp.pipe(n_process=...) can serialise the Doc; doc._.targets rebuilds the
+    # typed records from it on access.
+    if not Doc.has_extension(DATA_ATTR):
+        Doc.set_extension(DATA_ATTR, default=None)
     if not Doc.has_extension("targets"):
-        Doc.set_extension("targets", default=None)
+        Doc.set_extension("targets", getter=_doc_targets)
     if not Doc.has_extension("published"):
         Doc.set_extension("published", default=None)
     if not Span.has_extension("vnpolicy_targets"):
         Span.set_extension("vnpolicy_targets", getter=_span_targets)
 
 
+def _storable(value: Any) -> Any:
+    """``Target.to_dict()`` output made msgpack-safe: integers beyond 64 bits become strings."""
+    if isinstance(value, dict):
+        return {k: _storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool) and not -_MSGPACK_INT <= value < _MSGPACK_INT:
+        return str(value)
+    return value
+
+
+def target_from_dict(data: dict) -> Target:
+    """A typed ``Target`` again from its ``to_dict()`` form (exact values come back as Decimal)."""
+    def build(cls, part):
+        if part is None:
+            return None
+        kwargs = {f.name: part[f.name] for f in dataclasses.fields(cls) if f.name in part}
+        if cls is Amount:
+            for key in ("value", "value_max"):
+                if kwargs.get(key) is not None:
+                    kwargs[key] = Decimal(str(kwargs[key]))
+        return cls(**kwargs)
+    parts = {"sentence": Span_, "actor": Actor, "metric": Metric, "amount": Amount, "unit": Unit, "deadline": Deadline}
+    kwargs = {f.name: data[f.name] for f in dataclasses.fields(Target) if f.name in data}
+    for key, cls in parts.items():
+        kwargs[key] = build(cls, data.get(key))
+    return Target(**kwargs)
+
+
+def _doc_targets(doc: Doc) -> Optional[list]:
+    data = doc._.get(DATA_ATTR)
+    return None if data is None else [target_from_dict(d) for d in data]
+
+
 def _span_targets(span: Span) -> list[int]:
     """Indices into ``doc._.targets`` of the targets that this span is a piece of."""
     out = []
-    for i, t in enumerate(span.doc._.targets or []):
+    for i, t in enumerate(span.doc._.get(DATA_ATTR) or []):
         for p in target_pieces(t):
             if p.label != span.label_ or not (span.start_char <= p.start and p.end <= span.end_char):
                 continue
@@ -226,9 +274,10 @@ class VnpolicyComponent:
     def __call__(self, doc: Doc) -> Doc:
         published = doc._.published or self.published
         result = self.extractor.extract(doc.text, published)
-        doc._.targets = result.targets
+        data = [_storable(t.to_dict()) for t in result.targets]
+        doc._.set(DATA_ATTR, data)
         spans, seen = [], set()
-        for t in result.targets:
+        for t in data:
             for p in target_pieces(t):
                 span = doc.char_span(p.start, p.end, label=p.label, alignment_mode="expand")
                 if span is None or (span.start, span.end, p.label) in seen:
