@@ -243,6 +243,13 @@ def test_batch_usage_errors(tmp_path, capfd, argv, code):
     assert "Traceback" not in capfd.readouterr().err
 
 
+def test_batch_refuses_to_overwrite_its_input(tmp_path, capfd):
+    src = write_jsonl(tmp_path / "in.jsonl", records(2))
+    before = src.read_bytes()
+    assert main(["batch", str(src), "-o", str(src)]) == 2
+    assert src.read_bytes() == before and "is also an input" in capfd.readouterr().err
+
+
 def test_batch_rejects_a_zero_worker_count(tmp_path, capfd):
     with pytest.raises(SystemExit) as exc:
         main(["batch", "x.jsonl", "--workers", "0"])

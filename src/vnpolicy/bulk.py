@@ -230,8 +230,8 @@ class Progress:
             return
         import tqdm as tqdm_module
         tqdm_module.tqdm.monitor_interval = 0      # no monitor thread: worker processes are forked
-        fmt = ("{percentage:3.0f}%|{bar}| {n_fmt}B/{total_fmt}B [{elapsed}<{remaining}] {postfix}"
-               if total else "{n_fmt}B [{elapsed}] {postfix}")
+        fmt = ("{percentage:3.0f}%|{bar}| {n_fmt}B/{total_fmt}B [{elapsed}<{remaining}{postfix}]"
+               if total else "{n_fmt}B [{elapsed}{postfix}]")
         self.bar = tqdm_module.tqdm(total=total or None, initial=initial, unit="B", unit_scale=True,
                                     file=sys.stderr, dynamic_ncols=True, bar_format=fmt, mininterval=0.2)
         self.bar.set_postfix_str("starting")
@@ -245,9 +245,12 @@ class Progress:
         now = time.monotonic()
         if now - self._shown >= 0.5:
             self._shown = now
-            rate = self.records / max(now - self.start, 1e-9)
-            self.bar.set_postfix_str(f"{self.records} records, {rate:.1f} rec/s, {self.errors} errors",
-                                     refresh=False)
+            self._postfix(now, refresh=False)
+
+    def _postfix(self, now: float, refresh: bool) -> None:
+        rate = self.records / max(now - self.start, 1e-9)
+        self.bar.set_postfix_str(f"{self.records} records, {rate:.1f} rec/s, {self.errors} errors",
+                                 refresh=refresh)
 
     def write(self, message: str) -> None:
         if self.bar is not None:
@@ -257,6 +260,7 @@ class Progress:
 
     def close(self) -> None:
         if self.bar is not None:
+            self._postfix(time.monotonic(), refresh=True)
             self.bar.close()
             self.bar = None
 
@@ -324,6 +328,11 @@ def run_batch(options: BatchOptions, error: Callable[[str], None]) -> int:
     if options.resume and (options.output == "-" or options.fmt != "jsonl"):
         error("--resume needs an output file (-o OUT.jsonl) in the jsonl format")
         return EXIT_USAGE
+    if options.output != "-" and os.path.exists(options.output):
+        for name in options.inputs:
+            if name != "-" and os.path.isfile(name) and os.path.samefile(name, options.output):
+                error(f"{options.output} is also an input: writing would destroy it; choose another -o")
+                return EXIT_USAGE
     Extractor(options.model)        # a broken model fails once here (exit 3), not in every worker
 
     stats = BatchStats()
