@@ -53,6 +53,8 @@ class UnitFinder:
             if sensitive else rf"\s*(?P<unit>(?i:{alternation(insensitive)})){_END}{rate}")
         self.percent_rx = regex.compile(rf"\s*(?P<unit>%){rate}")
         self.noun_rx = regex.compile(rf"\s+(?P<unit>(?i:{alternation(nouns['nouns'])})){_END}{rate}")
+        # 'còn 20 SV/GV': a ratio of two nouns the lexicon does not know is still a unit, as written.
+        self.ratio_rx = regex.compile(r"\s*(?P<unit>\p{L}[\p{L}\p{M}]{0,11}\s*/\s*\p{L}[\p{L}\p{M}]{0,11})(?![\p{L}\p{M}\d/])")
         self.never_rx = regex.compile(rf"\s*(?i:{alternation(nouns['never_units'])}){_END}")
         self.classifiers = set(nouns["classifiers"])
         self.never_units = set(nouns["never_units"])
@@ -73,6 +75,10 @@ class UnitFinder:
         if m:
             return UnitMention(m.start("unit"), m.end(), m.group("unit").lower() + self._rate(m.group("rate")),
                                "count", "counted_noun")
+        m = self.ratio_rx.match(text, pos)
+        if m:
+            code = "/".join(part.strip().lower() for part in m.group("unit").split("/"))
+            return UnitMention(m.start("unit"), m.end(), code, "rate", "ratio")
         return None
 
     def is_time_noun(self, text: str, pos: int) -> bool:
