@@ -19,7 +19,7 @@ import pytest
 
 import vnpolicy
 from vnpolicy import Extractor, extract_many
-from vnpolicy.bulk import Progress, resume_point
+from vnpolicy.batch import Progress, resume_point
 from vnpolicy.cli import main
 from vnpolicy.engines import EngineError, ProcessEngine
 

@@ -112,7 +112,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .bulk import BatchOptions, run_batch
+    from .batch import BatchOptions, run_batch
     if args.scheduler and args.engine != "dask":
         _error("--scheduler needs --engine dask")
         return EXIT_USAGE
