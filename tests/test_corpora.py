@@ -25,12 +25,15 @@ EXTRACTOR = vnpolicy.Extractor()
 FAILURES = known_failures()
 
 
-def cases(filename: str):
+def cases(filename: str) -> list:
+    """Every example of one corpus file as a pytest param named by its id."""
+    params = []
     for example in load(filename):
         marks = []
         if example["id"] in FAILURES:
             marks.append(pytest.mark.xfail(reason=FAILURES[example["id"]], strict=True))
-        yield pytest.param(example, id=example["id"], marks=marks)
+        params.append(pytest.param(example, id=example["id"], marks=marks))
+    return params
 
 
 def same_number(found, expected) -> bool:
