@@ -112,3 +112,10 @@ def test_targets(example):
 def test_negative(example):
     result = EXTRACTOR.extract(example["text"], example["published"])
     assert [t.amount.text for t in result.targets] == []
+
+
+def test_known_failures_name_real_examples():
+    ids = {e["id"] for name in ("numbers.jsonl", "amounts.jsonl", "deadlines.jsonl", "actors.jsonl",
+                                "targets.jsonl", "negative.jsonl") for e in load(name)}
+    assert set(FAILURES) <= ids
+    assert len(ids) >= 300
