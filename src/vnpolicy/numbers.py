@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+import re
+
 import regex
 
-from .patterns import trie_alternation
+from .patterns import RE_WORD_END, RE_WORD_START, trie_alternation
 from .resources import LanguageData
 
 _DIGITS = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d{1,2}(?![\d.])|\d+)"
@@ -126,8 +128,7 @@ class NumberFinder:
         approx_alt = trie_alternation(self.approx)
         self.approx_rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{approx_alt}){scales}(?![\p{{L}}\p{{M}}])")
         vocab = trie_alternation(self.words.vocabulary)
-        self.words_rx = regex.compile(
-            rf"(?<![\p{{L}}\p{{M}}])(?i:{vocab})(?:\s+(?i:{vocab}))*(?![\p{{L}}\p{{M}}])")
+        self.words_rx = re.compile(rf"{RE_WORD_START}(?:{vocab})(?:\s+(?:{vocab}))*{RE_WORD_END}", re.I)
 
     def _scale(self, words: str) -> Decimal:
         factor = Decimal(1)

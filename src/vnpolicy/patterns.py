@@ -11,6 +11,13 @@ from typing import Iterable
 import regex
 
 
+# Word edges for the standard ``re`` module, which runs the hottest patterns (cue words,
+# number words) faster than ``regex``: a letter is ``[^\W\d_]``. Text reaching them is NFC,
+# so Vietnamese letters are single code points.
+RE_WORD_START = r"(?<![^\W\d_])"
+RE_WORD_END = r"(?![^\W\d_])"
+
+
 def alternation(words: Iterable[str]) -> str:
     """A plain regex alternation of ``words`` (escaped), longest first so the longest wins."""
     return "|".join(sorted({regex.escape(w) for w in words if w}, key=len, reverse=True))

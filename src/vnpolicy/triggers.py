@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import re
+
 import regex
 
-from .patterns import alternation, trie_alternation
+from .patterns import RE_WORD_END, RE_WORD_START, alternation, trie_alternation
 from .resources import LanguageData
 
 _START = r"(?<![\p{L}\p{M}\d])"
@@ -48,7 +50,7 @@ class TriggerFinder:
         for w in spec["neutral"]:
             self.kind_of[w.lower()] = "neutral"
         self.weak = {w.lower() for w in spec["target_weak"]}
-        self.cue_rx = regex.compile(rf"(?i){_START}(?:{trie_alternation(self.kind_of)}){_END}")
+        self.cue_rx = re.compile(rf"{RE_WORD_START}(?:{trie_alternation(self.kind_of)}){RE_WORD_END}", re.I)
         self.future_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['future_reset'])}){_END}")
         self.status_after_rx = regex.compile(rf"(?i)^[\s,]*(?:{alternation(spec['status_after'])}){_END}")
         self.price_rx = regex.compile(
