@@ -250,6 +250,16 @@ def test_batch_refuses_to_overwrite_its_input(tmp_path, capfd):
     assert src.read_bytes() == before and "is also an input" in capfd.readouterr().err
 
 
+def test_batch_output_that_cannot_be_written_is_a_message(tmp_path, capfd):
+    src = write_jsonl(tmp_path / "in.jsonl", records(3))
+    assert main(["batch", str(src), "-o", str(tmp_path / "no" / "such" / "dir.jsonl")]) == 1
+    assert "cannot write" in capfd.readouterr().err
+    if os.path.exists("/dev/full"):
+        assert main(["batch", str(src), "-o", "/dev/full", "-w", "1"]) == 1
+        err = capfd.readouterr().err
+        assert "write failed" in err and "--resume" in err and "Traceback" not in err
+
+
 def test_batch_rejects_a_zero_worker_count(tmp_path, capfd):
     with pytest.raises(SystemExit) as exc:
         main(["batch", "x.jsonl", "--workers", "0"])

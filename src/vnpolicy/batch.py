@@ -186,7 +186,11 @@ def run_batch(options: BatchOptions, error: Callable[[str], None]) -> int:
 
     skipped_lines, last_line, partial = 0, None, 0
     if options.resume and os.path.exists(options.output):
-        skipped_lines, last_line, partial = resume_point(options.output)
+        try:
+            skipped_lines, last_line, partial = resume_point(options.output)
+        except OSError as exc:
+            error(f"{options.output}: cannot resume from it ({exc.strerror or exc})")
+            return EXIT_INPUT
         if partial:
             error(f"{options.output}: removed an unfinished last line ({partial} bytes)")
     tasks = read_tasks(options.inputs, warn, options.max_bytes)
@@ -203,7 +207,12 @@ def run_batch(options: BatchOptions, error: Callable[[str], None]) -> int:
     if to_stdout:
         out: IO[str] = sys.stdout
     else:
-        out = open(options.output, "a" if options.resume else "w", encoding="utf-8", newline="")
+        try:
+            out = open(options.output, "a" if options.resume else "w", encoding="utf-8", newline="")
+        except OSError as exc:
+            progress.close()
+            error(f"{options.output}: cannot write ({exc.strerror or exc})")
+            return EXIT_INPUT
     writer = Writer(out, options.fmt)
     spec = WorkerSpec(options.model, options.published, "line" if options.fmt == "jsonl" else "doc",
                       options.max_bytes)
@@ -235,11 +244,17 @@ def run_batch(options: BatchOptions, error: Callable[[str], None]) -> int:
             if now - last_flush > 1.0:
                 out.flush()
                 last_flush = now
+        out.flush()            # a write error at the very end is reported like any other
     except KeyboardInterrupt:
         interrupted = True
-    except EngineError as exc:
+    except BrokenPipeError:
+        raise
+    except (EngineError, OSError) as exc:
         progress.close()
-        error(str(exc))
+        message = str(exc) if isinstance(exc, EngineError) else \
+            f"{options.output}: write failed ({exc.strerror or exc})"
+        tail = "" if to_stdout else "; rerun the same command with --resume to continue"
+        error(f"{message}; stopped after {stats.resumed + stats.records} records{tail}")
         return EXIT_INPUT
     finally:
         outcomes.close()
@@ -251,7 +266,7 @@ def run_batch(options: BatchOptions, error: Callable[[str], None]) -> int:
                 out.flush()
             else:
                 out.close()
-        except BrokenPipeError:
+        except OSError:      # a broken pipe or a full disk: already reported, or nothing to say
             pass
     stats.seconds = time.monotonic() - started
     if interrupted:

@@ -131,10 +131,18 @@ class DaskEngine:
                 yield value if ok else self.on_failure(item, value)
             return
         for item in part:
+            self._check_connected()
             try:
                 ok, value = self.client.submit(run_partition, self.factory, [item], pure=False).result()[0]
             except Exception as exc:  # noqa: BLE001
+                self._check_connected()
                 yield self.on_failure(item, f"Dask worker failed while processing this record "
                                             f"({type(exc).__name__}: {exc})")
                 continue
             yield value if ok else self.on_failure(item, value)
+
+    def _check_connected(self) -> None:
+        """A lost scheduler stops the run (to be resumed), rather than failing every record."""
+        status = getattr(self.client, "status", "running")
+        if status not in ("running", "connecting"):
+            raise EngineError(f"lost the Dask scheduler (client {status})")
