@@ -29,3 +29,11 @@ def test_tag_offsets_index_the_input(text):
     assert [t.start for t in tokens] == sorted(t.start for t in tokens)
     if text:
         assert tokens, "underthesea returns tokens for real text"
+
+
+def test_warm_up_loads_the_tagger_before_any_article():
+    import vnpolicy
+    from vnpolicy import tokens
+    tokens._pos_tagger.cache_clear()
+    vnpolicy.Extractor().warm_up()
+    assert tokens._pos_tagger.cache_info().currsize == 1

@@ -129,10 +129,6 @@ class RecordWorker:
         return _finish(self.spec.mode, result)
 
 
-# Loads what the extractor loads lazily (the POS tagger, used after classifier nouns: buổi ...)
-WARM_UP_TEXT = "Năm 2024, tỉnh phấn đấu thu hút 2 tỷ USD vốn đầu tư và tổ chức 20 buổi hội nghị."
-
-
 def _weight(task: Task) -> int:
     data = task.data
     return len(data) if isinstance(data, (bytes, str)) else max(task.cost, 1024)
@@ -153,7 +149,7 @@ def run_tasks(tasks: Iterable[Task], spec: WorkerSpec, workers: int | None = 1, 
     if engine_.workers > 1 and engine_.start_method == "fork":
         # load the lazy parts (the tagger) once here: forked workers share them instead of
         # each loading its own copy, which costs every worker a second of CPU at start
-        Extractor(spec.model_dir).extract(WARM_UP_TEXT)
+        Extractor(spec.model_dir).warm_up()
     yield from engine_.map(tasks)
 
 

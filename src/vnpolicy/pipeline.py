@@ -38,6 +38,13 @@ class Extractor:
         self.segmenter = Segmenter(self.data)
         self.assembler = TargetAssembler(self.data, tokens.tag if use_pos else None)
 
+    def warm_up(self) -> "Extractor":
+        """Load now what would otherwise load on first need (underthesea's tagger, ~1-2 s), e.g.
+        before forking workers so that they share it."""
+        if self.assembler.pos_tagger is not None:
+            tokens.preload()
+        return self
+
     def extract(self, text: str, published: str | dt.date | None = None, id: str | None = None) -> ExtractionResult:
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")

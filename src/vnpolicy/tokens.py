@@ -25,6 +25,11 @@ def _pos_tagger():
     return pos_tag
 
 
+def preload() -> None:
+    """Import underthesea and load its tagger model now."""
+    _pos_tagger()("hai buổi hội nghị")
+
+
 def align(text: str, pieces: list[tuple[str, str]]) -> list[Token]:
     """Find each (word, tag) of ``pieces`` in ``text`` in order; return tokens with offsets."""
     tokens: list[Token] = []
