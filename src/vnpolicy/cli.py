@@ -1,7 +1,8 @@
 """Command line: ``vnpolicy extract``, ``batch``, ``show``, ``eval``, ``schema``.
 
-Exit codes: 0 success; 1 some input could not be read (the others were still processed);
-2 bad command line; 3 the language model directory is invalid; 130 interrupted.
+Exit codes: 0 success; 1 some input could not be read (the others were still processed), or
+in ``batch`` some record got an error line; 2 bad command line; 3 the language model
+directory is invalid; 130 interrupted.
 """
 from __future__ import annotations
 
