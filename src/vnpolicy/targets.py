@@ -143,8 +143,8 @@ class TargetAssembler:
         if self.excluded_before_rx.search(before):
             return True
         if n.kind == "digits" and n.value_max is None and 1900 <= n.value <= 2100 and n.value == int(n.value) \
-                and text[n.start:n.end].isdigit():
-            return True          # a year standing alone (so với 2020)
+                and text[n.start:n.end].isdigit() and self.units.after(text, n.end) is None:
+            return True          # a year standing alone (so với 2020); '2000 người' still counts
         if self.units.is_time_noun(text, n.end):
             return True          # a duration or an age: 5 năm, 30 tuổi
         if self._recipient_count(text, sentence, n, times):
@@ -168,7 +168,7 @@ class TargetAssembler:
             bucket = pieces.by_sentence[sentence.index]
             if bucket["numbers"] and self._may_hold_target(text, sentence, bucket):
                 previous = pieces.by_sentence.get(sentence.index - 1)
-                found.extend(self._sentence_candidates(text, sentence, bucket, published,
+                found.extend(self._sentence_candidates(text, sentence, bucket,
                                                        lambda: self._governing_cue(text, previous)))
         found.extend(self._headline_restatements(text, sentences, pieces, found))
         found.sort(key=lambda c: c.number.start)
@@ -202,15 +202,17 @@ class TargetAssembler:
         own = [c for c in previous["cues"] if text.count('"', start, c.start) % 2 == 0]
         return own[-1] if own else None
 
-    def _sentence_candidates(self, text: str, sentence: Sentence, bucket: SentencePieces, published,
-                             previous_cue=lambda: None) -> list[Candidate]:
+    def _sentence_candidates(self, text: str, sentence: Sentence, bucket: SentencePieces,
+                             previous_cue_of=lambda: None) -> list[Candidate]:
+        """Targets among the amounts of one sentence. ``previous_cue_of`` gives the previous
+        sentence's governing cue; it is called only when this sentence opens with 'Trong đó'."""
         out: list[Candidate] = []
         amounts = [n for n in bucket["numbers"] if not self._is_excluded(text, sentence, n, bucket["times"])]
         if not amounts:
             return out
         cues = list(bucket["cues"])
         opener = self.triggers.opener_end(text[sentence.start:sentence.end])
-        previous_cue = previous_cue() if opener is not None else None
+        previous_cue = previous_cue_of() if opener is not None else None
         if opener is not None and previous_cue is not None and previous_cue.kind == "target" and not previous_cue.weak:
             # 'Trong đó, ...' breaks down what the previous sentence planned: its cue governs
             # here, in place of the opener, until a cue of this sentence takes over.
@@ -246,7 +248,7 @@ class TargetAssembler:
 
     def _headline_restatements(self, text: str, sentences: list[Sentence], pieces: ArticlePieces,
                                found: list[Candidate]) -> list[Candidate]:
-        """A headline or lead amount that a body target restates (same value and unit) is that target too."""
+        """A headline amount that a body target restates (same value and unit) is that target too."""
         out = []
         taken = {c.number.start for c in found}
         for sentence in sentences:
@@ -271,7 +273,8 @@ class TargetAssembler:
 
     @staticmethod
     def _unitless_ok(text: str, sentence: Sentence, n: NumberMention) -> bool:
-        # A bare count right after 'chỉ tiêu' or 'là' (chỉ tiêu tuyển sinh gần 200.000) still counts.
+        # A large bare count closing its clause (chỉ tiêu tuyển sinh chỉ gần 200.000.) still counts;
+        # small ones without a unit are too often ordinals, names or scores.
         after = text[n.end:n.end + 2]
         return (not after.strip() or after[:1] in ".,;") and n.value >= 1000 and n.kind == "digits"
 
@@ -302,8 +305,7 @@ class TargetAssembler:
 
     def _only_linking_words(self, text: str, start: int, end: int) -> bool:
         """True when text[start:end] holds nothing but linking verbs (được tăng lên đến)."""
-        return self.metrics.before(text, start, end) is None or self.metrics.is_bare_growth(
-            text, self.metrics.before(text, start, end))
+        return self.metrics.is_bare_growth(text, self.metrics.before(text, start, end))
 
     def _metric_left(self, text: str, cand: Candidate, previous: Candidate | None, bucket: dict, amount_start: int) -> int:
         """Where the words naming the metric may start: after the cue, the previous amount, a deadline, the actor."""
