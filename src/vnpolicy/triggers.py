@@ -65,6 +65,8 @@ class TriggerFinder:
             # case-sensitive: 'Cao Bằng phấn đấu' is a place, 'bằng 16% kế hoạch' a share
             rf"{_START}(?:{alternation(spec['achievement_before_cue'])})(?:\s+[\p{{Ll}}\p{{M}}]+)?\s+$")
         self.condition_after_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['condition_after'])}){_END}")
+        self.change_start_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['change_start'])})\s+$")
+        self.change_end_rx = regex.compile(rf"(?i)^\s*(?:{alternation(spec['change_end'])})\s+\p{{N}}")
         self.opener_rx = regex.compile(rf"(?i)^\s*(?:{alternation(spec['continuation_openers'])}){_END}")
         self.context_rx = regex.compile(
             rf"(?i)^\s*(?:{alternation(spec['context_openers'])}){_END}|{_START}(?:{alternation(spec['context_words'])}){_END}")
@@ -143,8 +145,9 @@ class TriggerFinder:
             if denominator not in self.per_capita:
                 return True
         if unit_dimension == "currency":
-            clause_start = max(text.rfind(",", 0, amount_start), text.rfind(";", 0, amount_start), 0)
-            window = text[max(clause_start, amount_start - 50):amount_start]
+            # the priced thing may sit before a bracketed aside: 'Giá vé tháng (học sinh, sinh viên) sẽ tăng'
+            clause_start = text.rfind(";", 0, amount_start) + 1
+            window = text[max(clause_start, amount_start - 100):amount_start]
             return bool(self.price_rx.search(window))
         return False
 
@@ -158,6 +161,9 @@ class TriggerFinder:
             return Decision("status", None, "percent_of_plan")
         if self.is_price(text, amount_start, unit_code, unit_dimension):
             return Decision("attribute", None, "price")
+        if self.change_start_rx.search(text, max(0, amount_start - 6), amount_start) \
+                and self.change_end_rx.match(text[after_unit:after_unit + 20]):
+            return Decision("status", None, "start_of_change")
         if self.rate_rx.search(text, 0, amount_start):
             return Decision("attribute", None, "rate")
         clause_end = self.clause_reset_rx.search(text, after_unit)
