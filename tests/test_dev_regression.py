@@ -1,5 +1,5 @@
 """The dev gold, scored by ../shared/eval/score.py, must not fall below the level reached
-(core F1 0.826, full F1 0.652 when this floor was last raised)."""
+(core F1 0.848, full F1 0.674 when this floor was last raised)."""
 import json
 import subprocess
 import sys
@@ -11,7 +11,7 @@ import vnpolicy
 from corpus_support import SHARED
 
 EVAL = SHARED / "eval"
-CORE_FLOOR, FULL_FLOOR = 0.82, 0.645
+CORE_FLOOR, FULL_FLOOR = 0.84, 0.67
 
 pytestmark = pytest.mark.skipif(not (EVAL / "score.py").exists(), reason="../shared/eval not present")
 

@@ -414,6 +414,11 @@ class TargetAssembler:
         mentions = [a for a in pieces.by_sentence[c.sentence.index]["actors"]]
         amount_start = c.number.start
         before = [a for a in mentions if a.end <= amount_start and not self._is_location(text, a)]
+        if c.cue is not None and c.cue.word in self.triggers.permission:
+            permitted = [a for a in before if a.start >= c.cue.end]
+            if permitted:                 # 'X đồng ý để Y thành lập ...': the plan is Y's
+                c.actor = permitted[0]
+                return
         if c.cue is not None:
             before_cue = [a for a in before if a.end <= c.cue.start]
             if before_cue:

@@ -50,6 +50,7 @@ class TriggerFinder:
         for w in spec["neutral"]:
             self.kind_of[w.lower()] = "neutral"
         self.weak = {w.lower() for w in spec["target_weak"]}
+        self.permission = {w.lower() for w in spec["permission_cues"]}
         self.cue_rx = re.compile(rf"{RE_WORD_START}(?:{trie_alternation(self.kind_of)}){RE_WORD_END}", re.I)
         self.future_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['future_reset'])}){_END}")
         self.status_after_rx = regex.compile(rf"(?i)^[\s,]*(?:{alternation(spec['status_after'])}){_END}")

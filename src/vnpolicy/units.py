@@ -107,7 +107,8 @@ class UnitFinder:
         end = first.end
         if (first.tag == "Nc" or first.text.lower() in self.classifiers) and len(following) > 1:
             second = following[1]
-            if second.tag == "N" and second.text[:1].islower() and not text[first.end:second.start].strip():
+            # after a classifier a verb is nominalised: 'trung tâm giao dịch', 'điểm bắn pháo hoa'
+            if second.tag in ("N", "V") and second.text[:1].islower() and not text[first.end:second.start].strip():
                 end = second.end
         return UnitMention(first.start, end, text[first.start:end].lower(), "count", "pos")
 
