@@ -146,6 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--published", type=_published, metavar="YYYY-MM-DD",
                         help="publication date that relative deadlines (năm nay, năm tới) resolve against")
     common.add_argument("--model", metavar="DIR", help="language model directory (default: the bundled one)")
+    common.add_argument("--extend", action="append", metavar="FILE.json",
+                        help="extension file of extra language data (gazetteer entries, units, nouns, trigger "
+                             "words); repeatable; see README 'Custom language data'")
 
     p = sub.add_parser("extract", parents=[common], help="targets of one or more article files as JSON")
     p.add_argument("files", nargs="+", metavar="FILE", help="text files; - reads stdin")
@@ -153,9 +156,6 @@ def build_parser() -> argparse.ArgumentParser:
                    help="json: one indented document per input (default); jsonl: one compact line per input; "
                         "csv: one row per target with flat columns")
     p.add_argument("--jsonl", dest="format", action="store_const", const="jsonl", help="same as --format jsonl")
-    p.add_argument("--extend", action="append", metavar="FILE.json",
-                   help="extension file of extra language data (gazetteer entries, units, nouns, trigger words); "
-                        "repeatable; see README 'Custom language data'")
     p.add_argument("--max-bytes", type=int, default=max_bytes_from_env(), metavar="N",
                    help="refuse a single article larger than N bytes (default 20 MB; env VNPOLICY_MAX_BYTES)")
     p.set_defaults(func=cmd_extract)
@@ -165,7 +165,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", metavar="OUT.html", help="write a self-contained HTML review page instead")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="terminal colour (default: when writing to a terminal; NO_COLOR is honoured)")
-    p.add_argument("--extend", action="append", metavar="FILE.json", help="extension file of extra language data")
     p.add_argument("--max-bytes", type=int, default=max_bytes_from_env(), metavar="N", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_show)
 
@@ -179,7 +178,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--errors", action="store_true", help="list every miss, false positive and wrong field with its sentence")
     p.add_argument("--json", action="store_true", help="print the metrics as one JSON object (with --errors: plus 'errors')")
     p.add_argument("--save-predictions", metavar="FILE", help="with --articles: also write the predictions made")
-    p.add_argument("--extend", action="append", metavar="FILE.json", help="extension file of extra language data")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("batch", parents=[common], help="many records in, one result line per record out, in order")
@@ -200,7 +198,6 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --engine dask: scheduler address (tcp://host:8786); default: a local cluster")
     p.add_argument("--max-bytes", type=int, default=max_bytes_from_env(), metavar="N",
                    help="give an error line for a record larger than N bytes (default 20 MB; env VNPOLICY_MAX_BYTES)")
-    p.add_argument("--extend", action="append", metavar="FILE.json", help="extension file of extra language data")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line on stderr")
     p.set_defaults(func=cmd_batch)
 
