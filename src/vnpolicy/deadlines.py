@@ -39,6 +39,12 @@ class ResolvedDeadline:
     granularity: str
 
 
+def _phrases(words) -> list[str]:
+    """Escaped patterns of multi-word phrases, any run of spaces between words, longest first."""
+    return [regex.escape(w).replace(r"\ ", r"\s+").replace(" ", r"\s+")
+            for w in sorted(words, key=len, reverse=True)]
+
+
 def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
@@ -73,31 +79,43 @@ class DeadlineFinder:
         dur_units = alt(self.duration_units)
         future = alt(spec["duration_future_markers"])
         horizon = alt(spec["horizon_words"])
+        year, quarter, month, day = (alt(spec[k]) for k in ("year_words", "quarter_words", "month_words", "day_words"))
+        joiner = alt(spec["range_joiners"])
+        opener = alt(spec["range_openers"])
+        self.this_or_next = spec["this_or_next"]
+        this = alt(self.this_or_next)
+        edge = alt(spec["year_edges"])
+        self.duration_numbers = spec["duration_numbers"]
+        dur_n = rf"\d{{1,2}}|{alt(self.duration_numbers)}"
+        filler = "|".join(p + r"\s+" for p in _phrases(spec["duration_fillers"]))
+        dur_lead = alt(spec["duration_lead"])
+        plain_units = alt(spec["duration_plain_units"])
+        not_after = alt(spec["not_after_bare_year"])
         self.recurring_rx = regex.compile(rf"(?i){_B}(?:{alt(spec['recurring'])}){_E}")
         # Each rule: a name and a pattern; the first rule that matches at a place wins.
         rules = [
-            ("period_range", rf"(?:(?:{period})\s+)?(?:từ\s+)?(?:năm\s+)?(?P<y1>{_YEAR})\s*(?:-|–|đến|tới)\s*(?:năm\s+)?(?P<y2>{_YEAR}){_E}"),
-            ("half_year", rf"(?P<half>{half})(?:\s+(?:năm\s+)?(?P<year>{_YEAR}|nay))?{_E}"),
-            ("quarter", rf"quý\s+(?P<q>{q})(?:\s*(?:/|năm|-)\s*(?:năm\s+)?(?P<year>{_YEAR}))?(?:\s+(?P<this>này|tới|sau))?{_E}"),
-            ("day_month_year", rf"(?:ngày\s+)?(?P<d>\d{{1,2}})\s*(?P<sep>[/.\-])\s*(?P<m>\d{{1,2}})\s*(?P=sep)\s*(?P<year>{_YEAR}){_E}"),
-            ("day_month_year_words", rf"ngày\s+(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})(?:\s+năm\s+(?P<year>{_YEAR}))?{_E}"),
-            ("day_month", rf"ngày\s+(?P<d>\d{{1,2}})\s*/\s*(?P<m>\d{{1,2}})(?!\s*/\s*\d){_E}"),
-            ("month_year", rf"tháng\s+(?P<m>\d{{1,2}})\s*(?:/|năm|-)\s*(?:năm\s+)?(?P<year>{_YEAR}){_E}"),
-            ("month", rf"tháng\s+(?P<m>\d{{1,2}}){_E}(?!\s*(?:/|năm)\s*\d)(?:\s+(?P<this>này|tới))?"),
-            ("year", rf"(?:cuối\s+|đầu\s+|hết\s+)?năm\s+(?P<year>{_YEAR}){_E}"),
-            ("relative_duration", rf"(?:trong\s+)?(?:vòng\s+|khoảng\s+|thời\s+gian\s+|khoảng\s+thời\s+gian\s+)*(?P<n>\d{{1,2}}|một|hai|ba|bốn|năm|mười)\s+(?P<du>{dur_units})\s+(?P<fut>{future}){_E}"),
-            ("relative_duration_plain", rf"trong\s+(?:vòng\s+|khoảng\s+|khoảng\s+thời\s+gian\s+|thời\s+gian\s+)+(?P<n>\d{{1,2}}|một|hai|ba|bốn|năm|mười)\s+(?P<du>năm|tháng){_E}"),
+            ("period_range", rf"(?:(?:{period})\s+)?(?:(?:{opener})\s+)?(?:(?:{year})\s+)?(?P<y1>{_YEAR})\s*(?:{joiner})\s*(?:(?:{year})\s+)?(?P<y2>{_YEAR}){_E}"),
+            ("half_year", rf"(?P<half>{half})(?:\s+(?:(?:{year})\s+)?(?P<year>{_YEAR}|nay))?{_E}"),
+            ("quarter", rf"(?:{quarter})\s+(?P<q>{q})(?:\s*(?:/|{year}|-)\s*(?:(?:{year})\s+)?(?P<year>{_YEAR}))?(?:\s+(?P<this>{this}))?{_E}"),
+            ("day_month_year", rf"(?:(?:{day})\s+)?(?P<d>\d{{1,2}})\s*(?P<sep>[/.\-])\s*(?P<m>\d{{1,2}})\s*(?P=sep)\s*(?P<year>{_YEAR}){_E}"),
+            ("day_month_year_words", rf"(?:{day})\s+(?P<d>\d{{1,2}})\s+(?:{month})\s+(?P<m>\d{{1,2}})(?:\s+(?:{year})\s+(?P<year>{_YEAR}))?{_E}"),
+            ("day_month", rf"(?:{day})\s+(?P<d>\d{{1,2}})\s*/\s*(?P<m>\d{{1,2}})(?!\s*/\s*\d){_E}"),
+            ("month_year", rf"(?:{month})\s+(?P<m>\d{{1,2}})\s*(?:/|{year}|-)\s*(?:(?:{year})\s+)?(?P<year>{_YEAR}){_E}"),
+            ("month", rf"(?:{month})\s+(?P<m>\d{{1,2}}){_E}(?!\s*(?:/|{year})\s*\d)(?:\s+(?P<this>{this}))?"),
+            ("year", rf"(?:(?:{edge})\s+)?(?:{year})\s+(?P<year>{_YEAR}){_E}"),
+            ("relative_duration", rf"(?:(?:{dur_lead})\s+)?(?:{filler})*(?P<n>{dur_n})\s+(?P<du>{dur_units})\s+(?P<fut>{future}){_E}"),
+            ("relative_duration_plain", rf"(?:{dur_lead})\s+(?:{filler})+(?P<n>{dur_n})\s+(?P<du>{plain_units}){_E}"),
             ("relative", rf"(?P<rel>{rel}){_E}"),
-            ("bare_year", rf"(?<=(?:{lead}|{horizon})\s+)(?P<year>{_YEAR}){_E}(?!\s*(?:%|tỷ|triệu|nghìn|người))"),
+            ("bare_year", rf"(?<=(?:{lead}|{horizon})\s+)(?P<year>{_YEAR}){_E}(?!\s*(?:{not_after}))"),
         ]
         self.rules = [(name, regex.compile(rf"(?i){_B}{pattern}")) for name, pattern in rules]
         # Every rule needs a digit or one of these words: a sentence with neither is skipped at once.
-        self.quick_rx = regex.compile(rf"(?i)\d|{_B}(?:{'|'.join(['năm', 'quý', 'tháng', 'ngày'] + [regex.escape(w) for w in half.split('|')])}){_E}")
+        self.quick_rx = regex.compile(rf"(?i)\d|{_B}(?:{year}|{quarter}|{month}|{day}|{half}|{rel}){_E}")
         self.lead_rx = regex.compile(rf"(?i)(?:{_B}(?:{lead})\s+)+$")
-        self.baseline_rx = regex.compile(r"(?i)(?:so\s+với|kể\s+từ|từ|bắt\s+đầu\s+từ|cùng\s+kỳ|hồi|vào\s+hồi|như|sau|hơn|so)\s+$")
+        baseline = "|".join(_phrases(spec["baseline_before"]))
+        self.baseline_rx = regex.compile(rf"(?i)(?:{baseline})\s+$")
         self.horizon_rx = regex.compile(rf"(?i)(?:{horizon})\s+$")
         self.before_words = set(spec["before_words"])
-        self.number_words = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "mười": 10}
 
     def find(self, text: str, pos: int = 0, endpos: int | None = None) -> list[TimeMention]:
         """Time expressions in text[pos:endpos], with offsets into ``text``."""
@@ -131,7 +149,7 @@ class DeadlineFinder:
     def resolve(self, t: TimeMention, published: dt.date | None) -> ResolvedDeadline:
         p = t.parts
         before = any(t.lead.split()[:1] == [w] or t.lead.startswith(w + " ") or t.lead == w
-                     for w in self.before_words) and "ngày" not in t.rule and t.rule != "day_month_year"
+                     for w in self.before_words) and not t.rule.startswith("day_")
         year = self._year(p.get("year"), published)
         if t.rule == "period_range":
             return ResolvedDeadline(dt.date(int(p["y2"]), 12, 31), "period")
@@ -142,7 +160,7 @@ class DeadlineFinder:
             quarter = self.roman.get(p["q"].upper()) or self.quarter_words.get(p["q"].lower())
             if year is None and p.get("this") and published:
                 year = published.year
-                if p["this"].lower() in ("tới", "sau") and quarter <= (published.month - 1) // 3 + 1:
+                if self.this_or_next.get(p["this"].lower(), 0) > 0 and quarter <= (published.month - 1) // 3 + 1:
                     year += 1
             if year is None:
                 return ResolvedDeadline(None, "quarter")
@@ -183,7 +201,7 @@ class DeadlineFinder:
             if published is None:
                 return ResolvedDeadline(None, "duration")
             n = p["n"]
-            count = int(n) if n.isdigit() else self.number_words[n.lower()]
+            count = int(n) if n.isdigit() else self.duration_numbers[n.lower()]
             unit = self.duration_units.get(p["du"].lower(), "year")
             if unit == "year":
                 return ResolvedDeadline(_add_years(published, count), "duration")
