@@ -126,6 +126,9 @@ class TargetAssembler:
         spec_actor = data["actors.json"]
         self.location_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec_actor['location_prepositions'])})\s+$")
         self.recurring_rx = self.deadlines.recurring_rx
+        self.recipient_rx = regex.compile(
+            rf"(?i){_START}(?:{alternation(data['triggers.json']['recipient_markers'])})\s+$")
+        self.agent_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec_actor['agent_markers'])})\s+$")
 
     # --- pieces ---------------------------------------------------------------
 
@@ -151,15 +154,15 @@ class TargetAssembler:
             return True
         return False
 
-    @staticmethod
-    def _recipient_count(text: str, sentence: Sentence, n: NumberMention, times: list[TimeMention]) -> bool:
+    def _recipient_count(self, text: str, sentence: Sentence, n: NumberMention, times: list[TimeMention]) -> bool:
         """'phân bổ 145 chỉ tiêu cho 35 đơn vị': after an amount, 'cho N ...' counts recipients."""
-        if not text[max(sentence.start, n.start - 4):n.start].endswith("cho "):
+        marker = self.recipient_rx.search(text, max(sentence.start, n.start - 12), n.start)
+        if not marker:
             return False
         clause_start = max(text.rfind(",", sentence.start, n.start), text.rfind(";", sentence.start, n.start),
                            sentence.start)
         return any(ch.isdigit() and not any(t.start <= i < t.end for t in times)
-                   for i, ch in enumerate(text[clause_start:n.start - 4], clause_start))
+                   for i, ch in enumerate(text[clause_start:marker.start()], clause_start))
 
     def candidates(self, text: str, sentences: list[Sentence], published: dt.date | None) -> list[Candidate]:
         pieces = self.pieces(text, sentences)
@@ -427,7 +430,7 @@ class TargetAssembler:
             c.actor = before[-1]          # the nearest owner before the cue
             return
         after = [a for a in mentions if a.start >= amount_start and not self._is_location(text, a)
-                 and text[max(0, a.start - 4):a.start].strip().lower() in ("do", "của")]
+                 and self.agent_rx.search(text, max(0, a.start - 8), a.start)]
         if after:
             c.actor = after[0]
             return
