@@ -24,13 +24,11 @@ _E = r"(?![\p{L}\p{M}\d])"        # word end
 class TimeMention:
     start: int            # whole expression, lead-in words included
     end: int
-    core_start: int       # the time words alone (quý 4/2020)
     rule: str
     parts: dict = field(default_factory=dict, compare=False, hash=False)
     lead: str = ""        # đến, trước, trong ... (lower case)
     baseline: bool = False  # 'so với năm 2005', 'từ năm 2020': a reference, not a deadline
     horizon: bool = False   # 'tầm nhìn đến năm 2045'
-    recurring: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,7 +140,7 @@ class DeadlineFinder:
         parts = {k: v for k, v in m.groupdict().items() if v is not None}
         baseline = bool(self.baseline_rx.search(before)) and not lead
         horizon = bool(self.horizon_rx.search(before))
-        return TimeMention(start, m.end(), m.start(), name, parts, lead, baseline, horizon)
+        return TimeMention(start, m.end(), name, parts, lead, baseline, horizon)
 
     # --- resolution -------------------------------------------------------------
 

@@ -35,6 +35,7 @@ class Extractor:
 
     def __init__(self, model_dir: str | os.PathLike | None = None, use_pos: bool = True):
         self.data = load(model_dir)
+        self.data.check()          # a broken model fails here, with the file it trips on
         self.segmenter = Segmenter(self.data)
         self.assembler = TargetAssembler(self.data, tokens.tag if use_pos else None)
 

@@ -461,10 +461,7 @@ def _shift(item, by: int):
     """A copy of a recognised piece (cue, number, time, actor) moved by ``by`` characters."""
     if by == 0:
         return item
-    changes = {"start": item.start + by, "end": item.end + by}
-    if isinstance(item, TimeMention):
-        changes["core_start"] = item.core_start + by
-    return dataclasses.replace(item, **changes)
+    return dataclasses.replace(item, start=item.start + by, end=item.end + by)
 
 
 def _shift_token(token, by: int):
