@@ -2,7 +2,8 @@
 other, each owned by its own module:
 
 pieces (``pieces``) -> layout (``context``) -> candidates (``candidates``) -> features
-(``features``) -> decision (``decision``) -> fields: metric, deadline, actor (``fields``).
+(``features``) -> decision (``decision``) -> fields (``fields``: deadline; ``metric``;
+``owners``: actor).
 """
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from .features import ArticleView, FeatureExtractor, quantity_key
 from .fields import FieldFinder
 from .pieces import ArticlePieces, Recognisers
 from .resources import LanguageData
+from .numbers import NumberMention
 from .segment import Sentence
+from .tokens import Token
 
 
 class TargetAssembler:
@@ -27,7 +30,7 @@ class TargetAssembler:
         self.layout = LayoutReader(data)
         self.features = FeatureExtractor(data, self.recognisers.triggers, self.recognisers.deadlines,
                                          self.decision.groups)
-        self.fields = FieldFinder(data, self.recognisers.triggers, self.recognisers.deadlines, pos_tagger)
+        self.fields = FieldFinder(data, self.recognisers.triggers, self.recognisers.deadlines)
         self.units = self.finder.units
         self.pos_tagger = pos_tagger
 
@@ -68,12 +71,7 @@ class TargetAssembler:
         for c in accepted:
             c.reasons = self.decision.reasons(c.features)
             self._refine_unit(text, c)
-        previous: Candidate | None = None
-        for c in accepted:
-            same_sentence = previous if previous is not None and previous.sentence.index == c.sentence.index else None
-            c.metric = self.fields.metric(text, c, same_sentence, pieces[c.sentence.index])
-            previous = c
-        self.fields.attach_context(text, sentences, pieces, view.layout, accepted, published)
+        self.fields.attach(text, sentences, pieces, view.layout, accepted, published)
         return accepted
 
     def _refine_unit(self, text: str, c: Candidate) -> None:
@@ -81,5 +79,16 @@ class TargetAssembler:
         unit = c.unit
         if unit is not None and unit.source == "counted_noun" and self.pos_tagger is not None \
                 and unit.code in self.units.classifiers:
-            tokens = self.fields.tokens_after(text, c.sentence, c.number)
+            tokens = self._tokens_after(text, c.sentence, c.number)
             c.unit = self.units.from_tokens(tokens, text, c.number.end) or unit
+
+    POS_WINDOW = 30   # characters after an amount that the POS tagger sees
+
+    def _tokens_after(self, text: str, sentence: Sentence, n: NumberMention) -> list[Token]:
+        """POS-tagged tokens of the words right after an amount. Tagging only this window, not
+        the sentence, keeps the slow statistical model off the hot path."""
+        start = n.start
+        end = min(sentence.end, n.end + self.POS_WINDOW)
+        while end < sentence.end and not text[end].isspace():
+            end += 1
+        return [Token(t.start + start, t.end + start, t.text, t.tag) for t in self.pos_tagger(text[start:end])]

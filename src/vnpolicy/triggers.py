@@ -38,6 +38,12 @@ class Decision:
     rule: str
 
 
+def governing_cue(amount_start: int, cues: list[Cue]) -> Cue | None:
+    """The nearest target cue before an amount in its sentence, if any."""
+    before = [c for c in cues if c.kind == "target" and c.end <= amount_start]
+    return before[-1] if before else None
+
+
 class TriggerFinder:
     def __init__(self, data: LanguageData):
         spec = data["triggers.json"]
