@@ -103,7 +103,7 @@ class DeadlineFinder:
             ("year", rf"(?:(?:{edge})\s+)?(?:{year})\s+(?P<year>{_YEAR}){_E}"),
             ("relative_duration", rf"(?:(?:{dur_lead})\s+)?(?:{filler})*(?P<n>{dur_n})\s+(?P<du>{dur_units})\s+(?P<fut>{future}){_E}"),
             ("relative_duration_plain", rf"(?:{dur_lead})\s+(?:{filler})+(?P<n>{dur_n})\s+(?P<du>{plain_units}){_E}"),
-            ("relative", rf"(?P<rel>{rel}){_E}"),
+            ("relative", rf"(?P<rel>{rel}){_E}(?!\s+(?:{alt(spec['relative_not_before'])}|\d){_E})"),
             ("bare_year", rf"(?<=(?:{lead}|{horizon})\s+)(?P<year>{_YEAR}){_E}(?!\s*(?:{not_after}))"),
         ]
         self.rules = [(name, regex.compile(rf"(?i){_B}{pattern}")) for name, pattern in rules]
