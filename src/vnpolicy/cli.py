@@ -139,8 +139,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         _error(str(exc))
         return EXIT_INPUT
     groups = tuple(args.groups.split(",")) if args.groups else None
-    from .features import GROUPS
-    groups = groups or GROUPS
+    from .features import DEFAULT_GROUPS, GROUPS
+    groups = groups or DEFAULT_GROUPS
     if set(groups) - set(GROUPS):
         _error(f"--groups: unknown group(s) {', '.join(sorted(set(groups) - set(GROUPS)))}; known: {', '.join(GROUPS)}")
         return EXIT_USAGE
@@ -257,7 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="MODEL_DIR",
                    help="model directory to write: a copy of --model (or the bundled model) with the new "
                         "decision.json; give the base directory itself to update it in place")
-    p.add_argument("--groups", metavar="G1,G2", help="feature groups to use (default: all); see vnpolicy.features")
+    p.add_argument("--groups", metavar="G1,G2", help="feature groups to use (default: legacy,cues,aspect,time,verb,unit,lexical; also nouns, "
+                        "layout); see vnpolicy.features")
     p.add_argument("--no-cv", action="store_true", help="skip the cross-validated score (faster)")
     p.add_argument("--cv-errors", metavar="FILE.jsonl", help="write every cross-validated error to FILE")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")

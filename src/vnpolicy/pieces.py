@@ -6,6 +6,7 @@ sentence at a time, the first time its kind is wanted. All offsets are in the no
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 
 from .actors import ActorFinder, ActorMention
@@ -32,9 +33,9 @@ class SentencePieces:
 
     def __init__(self, article: "ArticlePieces", sentence: Sentence):
         self.article, self.sentence = article, sentence
-        self._cache: dict[str, list] = {}
+        self._cache: dict[str, object] = {}
 
-    def __getitem__(self, kind: str) -> list:
+    def __getitem__(self, kind: str):
         if kind not in self._cache:
             self._cache[kind] = self.article.compute(kind, self.sentence)
         return self._cache[kind]
@@ -48,6 +49,7 @@ class ArticlePieces:
     def __init__(self, recognisers: Recognisers, text: str, sentences: list[Sentence]):
         self.recognisers, self.text, self.sentences = recognisers, text, sentences
         self.by_sentence = [SentencePieces(self, s) for s in sentences]
+        self._numbers: list[list] | None = None
 
     def __getitem__(self, sentence_index: int) -> SentencePieces:
         return self.by_sentence[sentence_index]
@@ -55,7 +57,7 @@ class ArticlePieces:
     def compute(self, kind: str, sentence: Sentence) -> list:
         r, text = self.recognisers, self.text
         if kind == "numbers":
-            return r.numbers.find(text, sentence.start, sentence.end)
+            return self._numbers_by_sentence()[sentence.index]
         if kind == "times":
             return r.deadlines.find(text, sentence.start, sentence.end)
         if kind == "cues":
@@ -65,6 +67,18 @@ class ArticlePieces:
         if kind == "actors":
             return self._resolved_actors(sentence)
         raise KeyError(kind)
+
+    def _numbers_by_sentence(self) -> list[list]:
+        """Numbers are read in one pass over the whole article (one regex call instead of one
+        per sentence) and dealt to their sentences; none crosses a sentence boundary."""
+        if self._numbers is None:
+            starts = [s.start for s in self.sentences]
+            self._numbers = [[] for _ in self.sentences]
+            for n in self.recognisers.numbers.find(self.text):
+                i = bisect.bisect_right(starts, n.start) - 1
+                if i >= 0 and n.end <= self.sentences[i].end:
+                    self._numbers[i].append(n)
+        return self._numbers
 
     def _resolved_actors(self, sentence: Sentence) -> list[ActorMention]:
         raw = self[sentence.index]["raw_actors"]
