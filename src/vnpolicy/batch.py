@@ -20,6 +20,7 @@ from typing import IO, TYPE_CHECKING, Callable, Iterator
 from .bulk import WorkerSpec, run_tasks
 from .inputs import DEFAULT_MAX_BYTES
 from .pipeline import Extractor
+from .sanitize import escape_surrogates
 
 if TYPE_CHECKING:
     from .sources import Task
@@ -150,7 +151,7 @@ def _skip(tasks: Iterator[Task], count: int, last_line: bytes | None, output: st
         except (ValueError, AttributeError):
             raise ResumeError(f"{output}: line {count} is not a result line; "
                               "run without --resume to start over") from None
-        input_id = identify(task)[0]
+        input_id = escape_surrogates(identify(task)[0])     # as the output line wrote it
         if done_id is not None and input_id is not None and str(done_id) != input_id:
             raise ResumeError(f"{output}: line {count} is record {done_id!r} but input record {count} is "
                               f"{input_id!r}: the input is not the one this output was made from; "

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+from .export import to_json
 from .inputs import DEFAULT_MAX_BYTES
 from .pipeline import Extractor, parse_published
 from .records import ExtractionResult
@@ -84,7 +85,7 @@ def _finish(mode: str, result: ExtractionResult) -> Outcome:
     document = result.to_dict()
     if mode == "doc":
         return document, len(result.targets), error
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")), len(result.targets), error
+    return to_json(document, pretty=False), len(result.targets), error
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,6 @@ import sys
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_MODEL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
-def _dump(document: dict, pretty: bool) -> str:
-    if pretty:
-        return json.dumps(document, ensure_ascii=False, indent=2)
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-
-
 def _error(message: str) -> None:
     print(f"vnpolicy: {message}", file=sys.stderr)
 

@@ -20,10 +20,22 @@ CSV_COLUMNS = [
 ]
 
 
+# Line breaks to Unicode but not to JSON: a reader splitting on them (str.splitlines, some
+# JavaScript) would cut a record in two. Inside a JSON string their escapes mean the same.
+_LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"}
+
+
 def to_json(document: dict[str, Any], pretty: bool = True) -> str:
+    """Strict JSON (no NaN or Infinity: ``ValueError``), UTF-8 text, one line unless ``pretty``."""
     if pretty:
-        return json.dumps(document, ensure_ascii=False, indent=2)
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        out = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
+    else:
+        out = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    if not out.isascii():
+        for char, escape in _LINE_BREAKS.items():
+            if char in out:
+                out = out.replace(char, escape)
+    return out
 
 
 def _flag(value: Any) -> Any:

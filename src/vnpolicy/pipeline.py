@@ -11,6 +11,7 @@ import os
 from .normalize import NormalizedText, normalize
 from .records import Actor, Amount, Deadline, ExtractionResult, Metric, Span, Target, Unit
 from .resources import load
+from .sanitize import replace_surrogates
 from .segment import Segmenter
 from .targets import Candidate, TargetAssembler
 from . import tokens
@@ -50,11 +51,14 @@ class Extractor:
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         pub = parse_published(published)
+        # a lone surrogate cannot be encoded, tagged or written: read it as U+FFFD, same length
+        text, warnings = replace_surrogates(text)
         norm = normalize(text)
         sentences = self.segmenter.sentences(norm.text)
         candidates = self.assembler.candidates(norm.text, sentences, pub)
         targets = [self._record(norm, c) for c in candidates]
-        return ExtractionResult(id=id, published=pub.isoformat() if pub else None, targets=targets)
+        return ExtractionResult(id=id, published=pub.isoformat() if pub else None, targets=targets,
+                                warnings=warnings)
 
     @staticmethod
     def _span(norm: NormalizedText, start: int, end: int) -> tuple[int, int, str]:
