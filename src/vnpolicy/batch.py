@@ -39,6 +39,9 @@ class BatchOptions:
     published: str | None = None
     model: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    encoding: str | None = None
+    csv_safe: bool = True
+    record_timeout: float | None = None
 
 
 @dataclass
@@ -214,9 +217,9 @@ def run_batch(options: BatchOptions, error: Callable[[str], None]) -> int:
             progress.close()
             error(f"{options.output}: cannot write ({exc.strerror or exc})")
             return EXIT_INPUT
-    writer = Writer(out, options.fmt)
+    writer = Writer(out, options.fmt, csv_safe=options.csv_safe)
     spec = WorkerSpec(options.model, options.published, "line" if options.fmt == "jsonl" else "doc",
-                      options.max_bytes)
+                      options.max_bytes, options.encoding, options.record_timeout)
     costs: deque[int] = deque()     # input bytes of the records read but not yet written
 
     def costed(stream: Iterator[Task]) -> Iterator[Task]:

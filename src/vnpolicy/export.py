@@ -70,13 +70,26 @@ def csv_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-class Writer:
-    """Writes result documents to ``stream`` in one of ``FORMATS``."""
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...)).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-    def __init__(self, stream: IO[str], fmt: str = "jsonl"):
+
+def defuse_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, with a leading ' so that it
+    shows as text; numbers and other cells unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class Writer:
+    """Writes result documents to ``stream`` in one of ``FORMATS``. In CSV, text cells that
+    start like a formula get a leading ' unless ``csv_safe`` is False."""
+
+    def __init__(self, stream: IO[str], fmt: str = "jsonl", csv_safe: bool = True):
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-        self.stream, self.fmt = stream, fmt
+        self.stream, self.fmt, self.csv_safe = stream, fmt, csv_safe
         self._csv = None
 
     def write(self, document: dict[str, Any]) -> None:
@@ -88,7 +101,10 @@ class Writer:
             if self._csv is None:
                 self._csv = csv.DictWriter(self.stream, fieldnames=CSV_COLUMNS, extrasaction="ignore")
                 self._csv.writeheader()
-            self._csv.writerows(csv_rows(document))
+            rows = csv_rows(document)
+            if self.csv_safe:
+                rows = [{k: defuse_cell(v) for k, v in row.items()} for row in rows]
+            self._csv.writerows(rows)
 
     def write_all(self, documents: Iterable[dict[str, Any]]) -> None:
         for d in documents:

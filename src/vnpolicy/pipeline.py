@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 
 from .normalize import NormalizedText, normalize
 from .records import Actor, Amount, Deadline, ExtractionResult, Metric, Span, Target, Unit
@@ -17,16 +18,25 @@ from .targets import Candidate, TargetAssembler
 from . import tokens
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+# What may follow the date: an ISO time of day, with an optional fraction and time zone.
+_TIME_PART = re.compile(r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?", re.ASCII)
+
+
 def parse_published(value: str | dt.date | None) -> dt.date | None:
-    """Accept None, a date, or an ISO string (a time part is ignored)."""
+    """Accept None, a date, or an ISO string: YYYY-MM-DD, optionally with a time of day
+    (which is ignored). Anything else after the date is an error, not silently dropped."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
+        if not (_DATE.match(text) and _TIME_PART.fullmatch(text, 10)):
+            raise ValueError
+        return dt.date.fromisoformat(text[:10])
     except ValueError:
         raise ValueError(f"published date {value!r} is not YYYY-MM-DD") from None
 
