@@ -24,14 +24,16 @@ import threading
 from collections import deque
 from typing import Any, Callable, Iterable, Iterator
 
-from .engines import STARTUP_GRACE, EngineError, default_workers, timeout_message
+from . import engines
+from .engines import EngineError, default_workers, timeout_message
 
 DASK_EXTRA_HINT = "pip install 'vnpolicy[dask]'"
 _local = threading.local()
 
 
-class RecordTimeout(Exception):
-    """Raised in a worker thread whose record ran past its time limit."""
+class RecordTimeout(BaseException):
+    """Raised in a worker thread whose record ran past its time limit; a BaseException, so
+    that the per-record ``except Exception`` that turns bugs into error lines lets it by."""
 
 
 class _Watchdog:
@@ -86,7 +88,7 @@ def run_partition(factory: Callable[[], Callable[[Any], Any]], items: list[Any],
     answers = []
     for i, item in enumerate(items):
         limit = limits[i] if limits else None
-        allowed = None if limit is None else limit + (STARTUP_GRACE if fresh and i == 0 else 0.0)
+        allowed = None if limit is None else limit + (engines.STARTUP_GRACE if fresh and i == 0 else 0.0)
         try:
             with _Watchdog(allowed):
                 value = state(item)

@@ -125,9 +125,10 @@ class ProcessEngine:
                  chunk_items: int = 16, chunk_weight: int = 64 * 1024,
                  weight: Callable[[Any], int] = lambda item: 1, max_ahead: int | None = None,
                  start_method: str | None = None, time_limit: TimeLimit | None = None,
-                 startup_grace: float = STARTUP_GRACE):
+                 startup_grace: float | None = None):
         self.factory, self.on_failure = factory, on_failure
-        self.time_limit, self.startup_grace = time_limit, startup_grace
+        self.time_limit = time_limit
+        self.startup_grace = STARTUP_GRACE if startup_grace is None else startup_grace
         self.workers = default_workers() if not workers or workers < 1 else workers
         self.chunk_items, self.chunk_weight, self.weight = max(1, chunk_items), chunk_weight, weight
         self.max_ahead = max_ahead or self.workers * self.chunk_items * 4

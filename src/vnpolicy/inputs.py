@@ -78,7 +78,7 @@ def open_regular(path: str) -> IO[bytes]:
     if not stat.S_ISREG(mode):
         f.close()
         kind = "a directory" if stat.S_ISDIR(mode) else "a device, pipe or socket"
-        raise InputError(f"{path}: is {kind}, not a regular file (read a stream from stdin with -)")
+        raise InputError(f"{path}: is {kind}, not a regular file")
     return f
 
 

@@ -2,7 +2,11 @@
 
 Every rule after this step works on ``NormalizedText.text``; every offset that leaves the
 library goes through ``NormalizedText.span_to_original`` so that ``original[start:end]``
-is exactly the reported words.
+is exactly the reported words, and never starts or ends inside a grapheme (between a
+letter and its combining mark).
+
+A run of spaces and tabs inside a line reads as one space (*dự  kiến* is *dự kiến*), so
+that no pattern depends on how the text was spaced; the map keeps every offset exact.
 """
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ _PUNCT = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": 
           "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-"}
 _SIMPLE_EDITS = (
     r"(?P<crlf>\r\n?)"
-    rf"|(?P<space>[{_SPACES}])"
+    rf"|(?P<space>[ {_SPACES}]{{2,}}|[{_SPACES}])"
     rf"|(?P<zw>[{_ZERO_WIDTH}])"
     rf"|(?P<punct>[{''.join(_PUNCT)}])"
 )
@@ -68,7 +72,31 @@ class NormalizedText:
         return o_end + (pos - n_end)
 
     def span_to_original(self, start: int, end: int) -> tuple[int, int]:
-        return self.to_original_start(start), self.to_original_end(end)
+        return snap_to_graphemes(self.original, self.to_original_start(start), self.to_original_end(end))
+
+
+def _extends(ch: str) -> bool:
+    """Does ``ch`` belong to the grapheme before it (a combining mark, a joiner, a variation selector)?"""
+    return unicodedata.category(ch) in ("Mn", "Mc", "Me") or ch == "\u200d" or \
+        "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef"
+
+
+def snap_to_graphemes(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) widened to whole graphemes: the end past the marks of its last letter,
+    the start back to the letter its marks belong to (or, where they follow a space or
+    punctuation, past those stray marks)."""
+    while end < len(text) and end > 0 and _extends(text[end]):
+        end += 1
+    if 0 < start < len(text) and _extends(text[start]):
+        base = start
+        while base > 0 and _extends(text[base - 1]):
+            base -= 1
+        if base > 0 and text[base - 1].isalnum():
+            start = base - 1
+        else:
+            while start < end and _extends(text[start]):
+                start += 1
+    return start, end
 
 
 def _replacement(match: regex.Match) -> str:

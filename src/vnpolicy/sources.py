@@ -215,7 +215,7 @@ def _check_regular(path: str) -> None:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if not stat.S_ISREG(mode):
         raise InputError(f"{path}: is a device, pipe or socket, not a regular file "
-                         "(read a stream from stdin with -)")
+                         "(pipe a stream into stdin, -)")
 
 
 def _size(path: str) -> int:
