@@ -88,16 +88,19 @@ def read_limited(stream: IO[bytes], limit: int, name: str, what: str = "one arti
         head = stream.read(2)
         if head.startswith(GZIP_MAGIC):
             return gunzip_limited(_chunks(stream, head), limit, name, what)
-        data = head + stream.read(limit + 1 - len(head))
+        data = bytearray(head)
+        for block in _chunks(stream, b""):      # in blocks: read(limit) would reserve the limit at once
+            data += block
+            if len(data) > limit:
+                raise InputError(too_big(name, None, limit, what))
     except OSError as exc:
         raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
-    if len(data) > limit:
-        raise InputError(too_big(name, None, limit, what))
-    return data
+    return bytes(data)
 
 
 def _chunks(stream: IO[bytes], first: bytes):
-    yield first
+    if first:
+        yield first
     while True:
         block = stream.read(_CHUNK)
         if not block:
@@ -136,10 +139,25 @@ def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     with open_regular(path) as f:
         size = os.fstat(f.fileno()).st_size
         head = f.read(2)
-        if size > max_bytes and not head.startswith(GZIP_MAGIC):
-            raise InputError(too_big(path, size, max_bytes))
         f.seek(0)
-        return read_limited(f, max_bytes, path)
+        if head.startswith(GZIP_MAGIC):
+            return read_limited(f, max_bytes, path)
+        if size > max_bytes:
+            raise InputError(too_big(path, size, max_bytes))
+        try:
+            data = f.read(size + 1)              # one allocation of the file's size
+            if len(data) > size:                 # it grew since: the rest in bounded blocks
+                grown = bytearray(data)
+                for block in _chunks(f, b""):
+                    grown += block
+                    if len(grown) > max_bytes:
+                        raise InputError(too_big(path, None, max_bytes))
+                data = bytes(grown)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        if len(data) > max_bytes:
+            raise InputError(too_big(path, None, max_bytes))
+        return data
 
 
 def read_document(path: str, max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None) -> Decoded:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import unicodedata
+from array import array
 from dataclasses import dataclass, field
 
 import regex
@@ -37,17 +38,18 @@ _EDIT_NFC = regex.compile(_SIMPLE_EDITS)
 
 @dataclass
 class NormalizedText:
-    """Normalised text plus the edits that produced it (norm_start, norm_end, orig_start, orig_end)."""
+    """Normalised text plus the edits that produced it (norm_start, norm_end, orig_start, orig_end).
+
+    The edits are kept as four integer arrays, 16 bytes an edit: a big article with a CRLF,
+    a curly quote or a no-break space on every line has hundreds of thousands of them.
+    """
 
     original: str
     text: str
-    edits: list[tuple[int, int, int, int]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self._edit_starts = [e[0] for e in self.edits]
+    edits: "_Edits" = field(default_factory=lambda: _Edits(0))
 
     def _locate(self, pos: int) -> tuple[int, int, int, int] | None:
-        i = bisect.bisect_right(self._edit_starts, pos) - 1
+        i = bisect.bisect_right(self.edits.norm_start, pos) - 1
         # Several zero-length edits can share a start; the last one is the furthest on.
         return self.edits[i] if i >= 0 else None
 
@@ -99,6 +101,27 @@ def snap_to_graphemes(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+class _Edits:
+    """The offset map's edits as columns of machine integers."""
+
+    __slots__ = ("norm_start", "norm_end", "orig_start", "orig_end")
+
+    def __init__(self, text_length: int) -> None:
+        kind = "i" if text_length < 2 ** 31 - 1 else "q"      # 4-byte offsets unless the text is huge
+        self.norm_start, self.norm_end = array(kind), array(kind)
+        self.orig_start, self.orig_end = array(kind), array(kind)
+
+    def append(self, edit: tuple[int, int, int, int]) -> None:
+        for column, value in zip((self.norm_start, self.norm_end, self.orig_start, self.orig_end), edit):
+            column.append(value)
+
+    def __len__(self) -> int:
+        return len(self.norm_start)
+
+    def __getitem__(self, i: int) -> tuple[int, int, int, int]:
+        return self.norm_start[i], self.norm_end[i], self.orig_start[i], self.orig_end[i]
+
+
 def _replacement(match: regex.Match) -> str:
     kind = match.lastgroup
     s = match.group()
@@ -123,7 +146,8 @@ def _move_tone(match: regex.Match) -> str:
 def normalize(original: str) -> NormalizedText:
     """Return the matching form of ``original`` with an offset map back to it."""
     pieces: list[str] = []
-    edits: list[tuple[int, int, int, int]] = []
+    chunks: list[str] = []       # pieces joined every few thousand: fewer small objects alive at once
+    edits = _Edits(len(original))
     out_len = 0
     last = 0
     pattern = _EDIT_NFC if unicodedata.is_normalized("NFC", original) else _EDIT
@@ -137,8 +161,14 @@ def normalize(original: str) -> NormalizedText:
         pieces.append(rep)
         out_len += len(rep)
         last = m.end()
+        if len(pieces) >= 4096:
+            chunks.append("".join(pieces))
+            pieces.clear()
     pieces.append(original[last:])
-    text = "".join(pieces)
+    chunks.append("".join(pieces))
+    del pieces
+    text = chunks[0] if len(chunks) == 1 else "".join(chunks)
+    del chunks
     # Tone moves keep the length, so they change characters without touching the map.
     text = _OLD_TONE.sub(_move_tone, text)
     return NormalizedText(original, text, edits)

@@ -64,7 +64,7 @@ class Task:
         if self.kind in ("text", "html") and self.data is None:
             try:
                 with open_regular(self.source) as f:
-                    data = f.read(self.limit + 1)
+                    data = f.read(min(self.limit, os.fstat(f.fileno()).st_size) + 1)
             except InputError as exc:
                 return Task("error", str(exc), self.source, self.line, self.cost, {"id": self.source})
             except OSError as exc:
