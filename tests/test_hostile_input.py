@@ -523,3 +523,15 @@ def test_the_limit_message_says_20_mb_as_the_readme_does(tmp_path):
     assert str(DEFAULT_MAX_BYTES + 1) in str(exc.value)
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert "20 MB" in readme
+
+
+def test_json_nested_too_deeply_is_an_error_line_with_its_place(tmp_path, capfd):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id":"d","text":"x","a":' + "[" * 100_000 + "]" * 100_000 + "}\n"
+                   + json.dumps({"id": "ok", "text": TARGET}, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    code, _, err = run(["batch", str(src), "-o", str(out), "-w", "1", "-q"], capfd)
+    docs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert code == 1 and "Traceback" not in err
+    assert docs[0]["line"] == 1 and "nested too deeply" in docs[0]["error"]
+    assert docs[1]["id"] == "ok" and docs[1]["targets"]

@@ -546,6 +546,8 @@ def _jsonl_record(task: Task) -> dict[str, Any]:
         record = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RecordError(f"{where}: not JSON ({exc.msg}, column {exc.colno})", None, location) from None
+    except RecursionError:
+        raise RecordError(f"{where}: JSON nested too deeply to read", None, location) from None
     if not isinstance(record, dict):
         raise RecordError(f"{where}: a record must be a JSON object, not {type(record).__name__}", None,
                           location)
