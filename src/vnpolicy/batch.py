@@ -256,7 +256,7 @@ def run_batch(options: BatchOptions, error: Callable[[str], None]) -> int:
     except (EngineError, OSError) as exc:
         progress.close()
         message = str(exc) if isinstance(exc, EngineError) else \
-            f"{options.output}: write failed ({exc.strerror or exc})"
+            f"{'standard output' if to_stdout else options.output}: write failed ({exc.strerror or exc})"
         tail = "" if to_stdout else "; rerun the same command with --resume to continue"
         error(f"{message}; stopped after {stats.resumed + stats.records} records{tail}")
         return EXIT_INPUT

@@ -194,7 +194,12 @@ def render_terminal(text: str, result, stream: IO[str] | None = None, color: boo
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(file=stream, force_terminal=True if color else None, no_color=color is False,
+    class ReaderGoneConsole(Console):
+        def on_broken_pipe(self) -> None:        # rich would exit(1); the CLI ends a closed pipe quietly
+            self.quiet = True
+            raise BrokenPipeError
+
+    console = ReaderGoneConsole(file=stream, force_terminal=True if color else None, no_color=color is False,
                       width=width, highlight=False, soft_wrap=False)
     if width is None and not console.is_terminal or console.is_dumb_terminal:
         console.width = width or PIPE_WIDTH
