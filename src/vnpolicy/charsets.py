@@ -35,7 +35,8 @@ NAMES = {"cp1258": "Windows-1258", "tcvn3": "TCVN3 (ABC)", "vni": "VNI-Windows",
 _ALIASES = {"windows-1258": "cp1258", "cp-1258": "cp1258", "1258": "cp1258", "tcvn": "tcvn3", "abc": "tcvn3",
             "tcvn-3": "tcvn3", "vni-windows": "vni", "vni-win": "vni", "utf8": "utf-8"}
 # Punctuation a legacy document may carry besides letters (cp1252/1258 quotes, dashes, bullets).
-_COMMON_PUNCTUATION = set("“”‘’–—…•°·«»§©®±×÷€")
+# Not © ® § « »: those are the Windows-1258 reading of TCVN3's â, đ, Đ, ô.
+_COMMON_PUNCTUATION = set("“”‘’–—…•°·±×÷€")
 
 
 class DecodeError(ValueError):
