@@ -11,6 +11,7 @@ that no pattern depends on how the text was spaced; the map keeps every offset e
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from array import array
 from dataclasses import dataclass, field
@@ -25,15 +26,30 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _PUNCT = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
           "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'",
           "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-"}
-_SIMPLE_EDITS = (
-    r"(?P<crlf>\r\n?)"
-    rf"|(?P<space>[ {_SPACES}]{{2,}}|[{_SPACES}])"
-    rf"|(?P<zw>[{_ZERO_WIDTH}])"
-    rf"|(?P<punct>[{''.join(_PUNCT)}])"
-)
-_EDIT = regex.compile(_SIMPLE_EDITS + r"|(?P<comb>\P{M}\p{M}+)")
-# Text already in NFC (most news is) has no base+mark sequence worth composing: skip that test.
-_EDIT_NFC = regex.compile(_SIMPLE_EDITS)
+def _edits_pattern(spaces: str) -> str:
+    return (r"(?P<crlf>\r\n?)"
+            rf"|(?P<space>{spaces})"
+            rf"|(?P<zw>[{_ZERO_WIDTH}])"
+            rf"|(?P<punct>[{''.join(_PUNCT)}])")
+
+
+# One pattern per kind of text: composing base + mark only where the text is not NFC already
+# (most news is), and runs of spaces only where there is a run (a run pattern tries every
+# single space, which costs a few times the scan on text that has none).
+_ONE_SPACE = f"[{_SPACES}]"
+_SPACE_RUNS = f"[ {_SPACES}]{{2,}}|[{_SPACES}]"
+_COMPOSE = r"|(?P<comb>\P{M}\p{M}+)"
+_PATTERNS = {(nfc, runs): regex.compile(_edits_pattern(_SPACE_RUNS if runs else _ONE_SPACE) + ("" if nfc else _COMPOSE))
+             for nfc in (True, False) for runs in (True, False)}
+_HAS_RUN = regex.compile(f"[ {_SPACES}]{{2}}")
+_OTHER_SPACE = re.compile(f"[{_SPACES}]")
+
+
+def _has_space_run(text: str) -> bool:
+    """Two spaces or tabs in a row anywhere? (Quick tests first: the full one scans slowly.)"""
+    if "  " in text:
+        return True
+    return _OTHER_SPACE.search(text) is not None and _HAS_RUN.search(text) is not None
 
 
 @dataclass
@@ -111,9 +127,11 @@ class _Edits:
         self.norm_start, self.norm_end = array(kind), array(kind)
         self.orig_start, self.orig_end = array(kind), array(kind)
 
-    def append(self, edit: tuple[int, int, int, int]) -> None:
-        for column, value in zip((self.norm_start, self.norm_end, self.orig_start, self.orig_end), edit):
-            column.append(value)
+    def add(self, norm_start: int, norm_end: int, orig_start: int, orig_end: int) -> None:
+        self.norm_start.append(norm_start)
+        self.norm_end.append(norm_end)
+        self.orig_start.append(orig_start)
+        self.orig_end.append(orig_end)
 
     def __len__(self) -> int:
         return len(self.norm_start)
@@ -150,14 +168,14 @@ def normalize(original: str) -> NormalizedText:
     edits = _Edits(len(original))
     out_len = 0
     last = 0
-    pattern = _EDIT_NFC if unicodedata.is_normalized("NFC", original) else _EDIT
+    pattern = _PATTERNS[unicodedata.is_normalized("NFC", original), _has_space_run(original)]
     for m in pattern.finditer(original):
         rep = _replacement(m)
         if rep == m.group():
             continue
         pieces.append(original[last:m.start()])
         out_len += m.start() - last
-        edits.append((out_len, out_len + len(rep), m.start(), m.end()))
+        edits.add(out_len, out_len + len(rep), m.start(), m.end())
         pieces.append(rep)
         out_len += len(rep)
         last = m.end()
