@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 
 import pytest
 
@@ -107,3 +108,29 @@ def test_engine_dask_without_dask_installed_says_how(tmp_path, monkeypatch, capf
     assert main(["batch", str(src), "-o", str(tmp_path / "o.jsonl"), "--engine", "dask"]) == 1
     err = capfd.readouterr().err
     assert "vnpolicy[dask]" in err and "Traceback" not in err
+
+
+def test_a_runaway_record_is_stopped_on_its_dask_worker(cluster, monkeypatch):
+    # Dask runs records in threads: the watchdog stops the Python loop of the slow record
+    # and only that record gets the time-out error
+    from vnpolicy import engines
+    from vnpolicy.pipeline import Extractor
+    real = Extractor.extract
+
+    def extract(self, text, published=None, id=None):
+        if "@@SLOW@@" in text:
+            for _ in range(6000):          # a minute of Python work, in small steps
+                time.sleep(0.01)
+        return real(self, text, published, id)
+    monkeypatch.setattr(Extractor, "extract", extract)
+    monkeypatch.setattr(engines, "STARTUP_GRACE", 0.0)
+    texts = [SENTENCES[0], "@@SLOW@@ " + SENTENCES[1], SENTENCES[3]]
+    tasks = [Task("record", {"id": f"r{i}", "text": t}, "records", i) for i, t in enumerate(texts)]
+    spec = WorkerSpec(mode="result", record_timeout=0.5)
+    with distributed.Client(cluster) as client:
+        with DaskEngine(spec, spec.failure, client=client, time_limit=spec.time_limit) as engine:
+            got = [result for result, _, _ in engine.map(tasks)]
+    assert [r.id for r in got] == ["r0", "r1", "r2"]
+    assert [r.error is not None for r in got] == [False, True, False]
+    assert "--record-timeout" in got[1].error
+    assert got[0].targets and got[2].targets

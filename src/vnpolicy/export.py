@@ -20,10 +20,22 @@ CSV_COLUMNS = [
 ]
 
 
+# Line breaks to Unicode but not to JSON: a reader splitting on them (str.splitlines, some
+# JavaScript) would cut a record in two. Inside a JSON string their escapes mean the same.
+_LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"}
+
+
 def to_json(document: dict[str, Any], pretty: bool = True) -> str:
+    """Strict JSON (no NaN or Infinity: ``ValueError``), UTF-8 text, one line unless ``pretty``."""
     if pretty:
-        return json.dumps(document, ensure_ascii=False, indent=2)
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        out = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
+    else:
+        out = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    if not out.isascii():
+        for char, escape in _LINE_BREAKS.items():
+            if char in out:
+                out = out.replace(char, escape)
+    return out
 
 
 def _flag(value: Any) -> Any:
@@ -58,13 +70,26 @@ def csv_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-class Writer:
-    """Writes result documents to ``stream`` in one of ``FORMATS``."""
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...)).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-    def __init__(self, stream: IO[str], fmt: str = "jsonl"):
+
+def defuse_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, with a leading ' so that it
+    shows as text; numbers and other cells unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class Writer:
+    """Writes result documents to ``stream`` in one of ``FORMATS``. In CSV, text cells that
+    start like a formula get a leading ' unless ``csv_safe`` is False."""
+
+    def __init__(self, stream: IO[str], fmt: str = "jsonl", csv_safe: bool = True):
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-        self.stream, self.fmt = stream, fmt
+        self.stream, self.fmt, self.csv_safe = stream, fmt, csv_safe
         self._csv = None
 
     def write(self, document: dict[str, Any]) -> None:
@@ -76,7 +101,10 @@ class Writer:
             if self._csv is None:
                 self._csv = csv.DictWriter(self.stream, fieldnames=CSV_COLUMNS, extrasaction="ignore")
                 self._csv.writeheader()
-            self._csv.writerows(csv_rows(document))
+            rows = csv_rows(document)
+            if self.csv_safe:
+                rows = [{k: defuse_cell(v) for k, v in row.items()} for row in rows]
+            self._csv.writerows(rows)
 
     def write_all(self, documents: Iterable[dict[str, Any]]) -> None:
         for d in documents:

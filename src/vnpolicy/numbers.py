@@ -47,6 +47,12 @@ def parse_digits(text: str) -> Decimal:
     return Decimal(text)
 
 
+def _readable(digits: str) -> bool:
+    """Can ``Decimal`` read these digits? The regex module knows digits of newer Unicode
+    versions than Python's own tables (U+10D40), and those have no value here."""
+    return digits.replace(".", "").replace(",", "").isdecimal()
+
+
 class NumberWords:
     """Resolve sequences of Vietnamese number words (hai mươi lăm, một nghìn năm trăm)."""
 
@@ -148,6 +154,8 @@ class NumberFinder:
             found.append(NumberMention(m.start(), m.end(), value, None, True, "quantifier"))
             taken.append((m.start(), m.end()))
         for m in self.digit_rx.finditer(text, pos, endpos):
+            if not _readable(m.group("a")) or (m.group("b") and not _readable(m.group("b"))):
+                continue
             low = parse_digits(m.group("a"))
             if m.group("b"):
                 high = parse_digits(m.group("b"))

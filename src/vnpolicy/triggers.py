@@ -51,15 +51,16 @@ def governing_cue(amount_start: int, cues: list[Cue]) -> Cue | None:
 class TriggerFinder:
     def __init__(self, data: LanguageData):
         spec = data["triggers.json"]
+        # keyed by casefold, as the case-insensitive cue pattern matches ('ſẽ' is 'sẽ')
         self.kind_of: dict[str, str] = {}
         for kind in ("status", "forecast", "condition"):
             for w in spec[kind]:
-                self.kind_of[w.lower()] = kind
+                self.kind_of[w.casefold()] = kind
         for w in spec["target_strong"] + spec["target_weak"]:
-            self.kind_of[w.lower()] = "target"
+            self.kind_of[w.casefold()] = "target"
         for w in spec["neutral"]:
-            self.kind_of[w.lower()] = "neutral"
-        self.weak = {w.lower() for w in spec["target_weak"]}
+            self.kind_of[w.casefold()] = "neutral"
+        self.weak = {w.casefold() for w in spec["target_weak"]}
         self.permission = {w.lower() for w in spec["permission_cues"]}
         self.cue_rx = re.compile(rf"{RE_WORD_START}(?:{trie_alternation(self.kind_of)}){RE_WORD_END}", re.I)
         self.future_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['future_reset'])}){_END}")
@@ -104,8 +105,10 @@ class TriggerFinder:
         """Cue words in text[pos:endpos], with offsets into ``text``."""
         out = []
         for m in self.cue_rx.finditer(text, pos, len(text) if endpos is None else endpos):
-            word = m.group().lower()
-            kind = self.kind_of[word]
+            word = m.group().casefold()
+            kind = self.kind_of.get(word)
+            if kind is None:
+                continue             # matched by a case folding the lexicon does not share
             if m.group()[0].isupper() and text[pos:m.start()].rstrip()[-1:] not in ("", ":", '"', "'", "(", "-", "."):
                 continue             # capitalised mid-sentence: a name (Cần Thơ), not a cue
             if kind == "neutral":
