@@ -129,7 +129,7 @@ class ComparatorFinder:
     def around(self, text: str, amount_start: int, after_unit: int, is_range: bool, approx: bool) -> ComparatorMention:
         if is_range:
             return ComparatorMention("range")
-        m = self.suffix_rx.match(text, after_unit)
+        m = self.suffix_rx.match(text, after_unit, after_unit + 40)   # bounded: never rescans the text
         if m:
             return ComparatorMention(self.suffix[m.group().strip().lower()], m.start() + 1, m.end())
         window_start = max(0, amount_start - 30)
