@@ -5,6 +5,7 @@ that kind earlier in the text.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import regex
@@ -26,7 +27,7 @@ class ActorMention:
     end: int
     name: str
     type: str
-    source: str             # gazetteer | pattern | acronym | anaphora
+    source: str             # gazetteer | pattern | acronym | anaphora | bare_anaphora
     anaphora: bool = False
     canonical: str = ""     # gazetteer name; ``name`` is the form the article uses (HUD, Bộ GTVT)
 
@@ -57,11 +58,29 @@ class ActorFinder:
         self.person_rx = regex.compile(
             rf"(?<=\s)(?:{alternation(spec['person_surnames'])})(?:\s+\p{{Lu}}[\p{{L}}\p{{M}}]*){{1,3}}(?![\p{{L}}\p{{M}}])")
         self.tail_before_acronym_rx = regex.compile(r"(?P<tail>(?:\s+\p{Ll}[\p{L}\p{M}]*){1,3})(?=\s*\([\p{Lu}\d&])")
+        # 'Công ty mua bán nợ và tài sản tồn đọng (DATC)': a head, lower-case words only, then
+        # the name's acronym in brackets.
+        self.lower_name_rx = regex.compile(
+            rf"{_START}(?P<head>{alternation(heads)})(?P<rest>(?:\s+(?:{lower})){{2,{spec['lowercase_name_max_words']}}})"
+            r"(?=\s*\([\p{Lu}\d&][\p{Lu}\d&\-]*\))")
+        # Offices and organs in front of an organisation name are not part of it: 'Tổng cục
+        # trưởng Tổng cục Thuế' -> Tổng cục Thuế, 'Hội đồng quản trị PVOIL' -> PVOIL.
+        self.admin_rx = regex.compile(rf"(?i:{admin})")
+        self.office_rx = regex.compile(rf"(?i:{alternation(spec['offices'])}){_END}")
+        self.connector_end_rx = regex.compile(rf"(?:\s+(?:{alternation(spec['name_connectors'])})|\s*,)\s*$")
         self.acronym_rx = regex.compile(r"\s*\((?P<acr>[\p{Lu}\d&][\p{Lu}\p{Ll}\d&\-\. ]{1,20})\)")
         self.anaphora = {w: t for t, ws in spec["anaphora"].items() for w in ws}
         blockers = alternation(spec["anaphora_blockers"])
         self.anaphora_rx = regex.compile(
             rf"(?<!(?i:{blockers}|\d)\s+){_START}(?P<w>{alternation(self.anaphora)}){_END}(?!\s*\p{{Lu}})")
+        # 'ngân hàng', 'công ty', 'HĐQT' alone refer back only as a clause's subject; elsewhere
+        # (vay vốn ngân hàng, công ty con) they are generic nouns.
+        self.bare_anaphora = {w: t for t, ws in spec["bare_anaphora"].items() for w in ws}
+        subject_edge = rf"(?:^|[,;:(\"“”]|(?i:{alternation(spec['reporting_verbs'])}))\s*"
+        generic = alternation(spec["bare_anaphora_generic_after"])
+        self.bare_anaphora_rx = regex.compile(
+            rf"(?<={subject_edge}){_START}(?P<w>{alternation(self.bare_anaphora)}){_END}"
+            rf"(?!\s*(?:\p{{Lu}}|(?:{generic}){_END}))")
 
     def find(self, text: str, known_acronyms: dict[str, tuple[str, str]] | None = None) -> list[ActorMention]:
         """Mentions in ``text`` (one sentence or a whole article), in order, without overlaps."""
@@ -93,6 +112,8 @@ class ActorFinder:
                 add(ActorMention(m.start(), m.end(), name, etype, "acronym"))
         for m in self.anaphora_rx.finditer(text):
             add(ActorMention(m.start(), m.end(), m.group("w"), self.anaphora[m.group("w")], "anaphora", True))
+        for m in self.bare_anaphora_rx.finditer(text):
+            add(ActorMention(m.start(), m.end(), m.group("w"), self.bare_anaphora[m.group("w")], "bare_anaphora", True))
         mentions.sort(key=lambda a: a.start)
         return mentions
 
@@ -104,10 +125,18 @@ class ActorFinder:
         return end
 
     def _named(self, text: str) -> list[ActorMention]:
-        """Every gazetteer and organisation-pattern match, overlapping ones included."""
+        """Every gazetteer and organisation-pattern match, overlapping ones included; a pattern
+        name never ends inside a gazetteer name."""
+        listed = self._gazetteer_names(text)
+        whole = (self._whole(text, m, listed) for m in self._pattern_names(text))
+        return [m for m in whole if m is not None] + listed
+
+    def _pattern_names(self, text: str) -> list[ActorMention]:
         out: list[ActorMention] = []
-        for m in self.org_rx.finditer(text):
-            head = m.group("head")
+        # overlapped: the name after an office ('Cục trưởng Cục Thuế') is found at its own head
+        for m in self.org_rx.finditer(text, overlapped=True):
+            if self.office_rx.match(text, m.start()):
+                continue
             rest = m.group("rest").rstrip(" -&")
             if not rest.strip():
                 continue
@@ -117,11 +146,20 @@ class ActorFinder:
             if tail:
                 end = tail.end("tail")
             end = self._before_person_name(text, m.start("rest"), end)
-            name = text[m.start():end]
-            etype = self.head_type[head]
-            known = self.lookup.get(name) or self.lookup.get(text[m.start("rest"):end].strip())
-            canonical = known[0] if known else ""
-            out.append(ActorMention(m.start(), end, name, known[1] if known else etype, "pattern", canonical=canonical))
+            out.append(self._pattern_mention(text, m.start(), m.start("rest"), end, m.group("head")))
+        for m in self.lower_name_rx.finditer(text):
+            if not self.office_rx.match(text, m.start()) and not self.admin_rx.fullmatch(m.group()):
+                out.append(self._pattern_mention(text, m.start(), m.start("rest"), m.end(), m.group("head")))
+        return out
+
+    def _pattern_mention(self, text: str, start: int, rest_start: int, end: int, head: str) -> ActorMention:
+        name = text[start:end]
+        known = self.lookup.get(name) or self.lookup.get(text[rest_start:end].strip())
+        etype = known[1] if known else self.head_type[head]
+        return ActorMention(start, end, name, etype, "pattern", canonical=known[0] if known else "")
+
+    def _gazetteer_names(self, text: str) -> list[ActorMention]:
+        out: list[ActorMention] = []
         for m in self.gazetteer_rx.finditer(text):
             canonical, etype = self.lookup[m.group("name")]
             if m.group("place") and etype not in _PLACE_TYPES:
@@ -132,6 +170,23 @@ class ActorFinder:
             out.append(ActorMention(m.start(), m.end(), name, etype, "gazetteer", canonical=canonical))
         return out
 
+    def _whole(self, text: str, m: ActorMention, listed: list[ActorMention]) -> ActorMention | None:
+        """A pattern name that runs into a gazetteer name: joined to it ('Cục Tài chính doanh
+        nghiệp Bộ Tài chính'), or cut before it where a connector stands between ('Ngân hàng
+        Nhà nước và | Thủ tướng'). None when only the head would be left."""
+        crossing = next((g for g in listed if m.start < g.start < m.end < g.end), None)
+        if crossing is None:
+            return m
+        before = text[m.start:crossing.start]
+        joint = self.connector_end_rx.search(before)
+        end = m.start + joint.start() if joint else crossing.end
+        if text[m.start:end] in self.head_type:
+            return None
+        name = text[m.start:end]
+        known = self.lookup.get(name)
+        return dataclasses.replace(m, end=end, name=name, type=known[1] if known else m.type,
+                                   canonical=known[0] if known else m.canonical)
+
     @staticmethod
     def resolve(mentions: list[ActorMention], history: list[ActorMention]) -> list[ActorMention]:
         """Give each anaphor the name of the last earlier mention of its kind; drop those with none."""
@@ -140,11 +195,13 @@ class ActorFinder:
         for m in mentions:
             if m.anaphora:
                 kinds = {"province": {"province"}, "city": {"city", "province"}, "ministry": {"ministry"},
-                         "company": {"company", "state_group"}, "bank": {"bank"}}.get(m.type, {m.type})
+                         "company": {"company", "state_group"}, "bank": {"bank"},
+                         "organ": {"company", "state_group", "bank"}}.get(m.type, {m.type})
                 target = next((h for h in reversed(seen) if h.type in kinds and not h.anaphora), None)
                 if target is None or m.type == "parties":
-                    # An unresolved 'tỉnh'/'Bộ' says nothing; 'công ty mới', 'hai bên' still name an owner.
-                    if len(m.name.split()) < 2:
+                    # An unresolved 'tỉnh', 'Bộ' or bare 'ngân hàng' says nothing; 'công ty mới',
+                    # 'hai bên' still name an owner.
+                    if len(m.name.split()) < 2 or m.source == "bare_anaphora":
                         continue
                 else:
                     m = ActorMention(m.start, m.end, target.name, target.type, "anaphora", True, target.canonical)
