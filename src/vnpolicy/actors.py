@@ -78,9 +78,11 @@ class ActorFinder:
         self.bare_anaphora = {w: t for t, ws in spec["bare_anaphora"].items() for w in ws}
         subject_edge = rf"(?:^|[,;:(\"“”]|(?i:{alternation(spec['reporting_verbs'])}))\s*"
         generic = alternation(spec["bare_anaphora_generic_after"])
+        # ... nor followed by a name in lower case that ends in a capitalised word ('công ty
+        # quản lý bến xe Hà Nội').
         self.bare_anaphora_rx = regex.compile(
             rf"(?<={subject_edge}){_START}(?P<w>{alternation(self.bare_anaphora)}){_END}"
-            rf"(?!\s*(?:\p{{Lu}}|(?:{generic}){_END}))")
+            rf"(?!\s*(?:\p{{Lu}}|(?:{generic}){_END}))(?!(?:\s+(?:{lower})){{1,5}}\s+\p{{Lu}})")
 
     def find(self, text: str, known_acronyms: dict[str, tuple[str, str]] | None = None) -> list[ActorMention]:
         """Mentions in ``text`` (one sentence or a whole article), in order, without overlaps."""
@@ -132,7 +134,7 @@ class ActorFinder:
         return [m for m in whole if m is not None] + listed
 
     def _pattern_names(self, text: str) -> list[ActorMention]:
-        out: list[ActorMention] = []
+        out: list[ActorMention | None] = []
         # overlapped: the name after an office ('Cục trưởng Cục Thuế') is found at its own head
         for m in self.org_rx.finditer(text, overlapped=True):
             if self.office_rx.match(text, m.start()):
@@ -150,10 +152,12 @@ class ActorFinder:
         for m in self.lower_name_rx.finditer(text):
             if not self.office_rx.match(text, m.start()) and not self.admin_rx.fullmatch(m.group()):
                 out.append(self._pattern_mention(text, m.start(), m.start("rest"), m.end(), m.group("head")))
-        return out
+        return [m for m in out if m is not None]
 
-    def _pattern_mention(self, text: str, start: int, rest_start: int, end: int, head: str) -> ActorMention:
+    def _pattern_mention(self, text: str, start: int, rest_start: int, end: int, head: str) -> ActorMention | None:
         name = text[start:end]
+        if name in self.head_type:
+            return None                 # 'Công ty TNHH' is a longer head with no name after it
         known = self.lookup.get(name) or self.lookup.get(text[rest_start:end].strip())
         etype = known[1] if known else self.head_type[head]
         return ActorMention(start, end, name, etype, "pattern", canonical=known[0] if known else "")
@@ -204,7 +208,7 @@ class ActorFinder:
                     if len(m.name.split()) < 2 or m.source == "bare_anaphora":
                         continue
                 else:
-                    m = ActorMention(m.start, m.end, target.name, target.type, "anaphora", True, target.canonical)
+                    m = ActorMention(m.start, m.end, target.name, target.type, m.source, True, target.canonical)
             resolved.append(m)
             seen.append(m)
         return resolved
