@@ -6,6 +6,7 @@ that kind earlier in the text.
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from dataclasses import dataclass
 
 import regex
@@ -212,3 +213,55 @@ class ActorFinder:
             resolved.append(m)
             seen.append(m)
         return resolved
+
+
+class SubjectNameFinder:
+    """Names that no gazetteer entry or organisation pattern knows, found only where they stand
+    as the subject of a clause, which is where an owner stands."""
+
+    def __init__(self, data: LanguageData):
+        spec = data["actors.json"]
+        names = spec["subject_names"]
+        self.not_names = frozenset(names["not_names"])
+        self.not_name_words = frozenset(names["not_name_words"])
+        self.surnames = frozenset(spec["person_surnames"])
+        syllable = spec["vietnamese_syllable"]
+        self.syllable_rx = regex.compile(
+            rf"(?:{alternation(syllable['onsets'])})?[{syllable['vowels']}]{{1,3}}(?:{alternation(syllable['codas'])})?")
+        token = r"\p{Lu}[\p{L}\p{M}\d&\-]*"
+        self.name_run_rx = regex.compile(
+            rf"(?<=^|[,;:(\"“]\s*){_START}{token}(?:\s+{token}){{0,{names['max_words'] - 1}}}(?=\s+\p{{Ll}})")
+
+    def find(self, text: str, start: int, end: int) -> list[ActorMention]:
+        """Names the gazetteer and the patterns do not know (Parkson, KNOC, PVOIL, Hòa Phát) that
+        stand as the subject of a clause in text[start:end]: a run of capitalised words at the
+        start of the sentence or of a clause, followed by a lower-case word. At the sentence start,
+        where every first word is capitalised, the name must look like one by its form; elsewhere
+        two Vietnamese words will do (Hòa Phát). Not titles, not persons (a surname first), nor
+        runs that mix both kinds of word."""
+        out = []
+        sentence = text[start:end]        # searched alone: '^' is its start
+        for m in self.name_run_rx.finditer(sentence):
+            words = m.group().split()
+            if len(m.group()) < 3 or m.group() in self.not_names or words[0] in self.not_names:
+                continue
+            if words[0] in self.surnames and len(words) > 1:
+                continue                                   # a person: Nguyễn Văn An
+            by_form = [self._looks_like_name(w) for w in words]
+            if any(by_form) and not all(by_form):
+                continue      # 'AFP Việc Thượng', 'UB Thường': a credit or a name cut mid-word
+            if any(w in self.not_name_words for w in words):
+                continue      # a title or a capitalised function word: 'Phó Chủ tịch', 'Nhật Bắc Trước'
+            at_sentence_start = not sentence[:m.start()].strip(" \"“”'(-")
+            if not by_form[0] and (at_sentence_start or len(words) < 2):
+                continue
+            out.append(ActorMention(start + m.start(), start + m.end(), m.group(), "name", "name"))
+        return out
+
+    def _looks_like_name(self, word: str) -> bool:
+        """An acronym or a mixed-case word (KNOC, MobiFone), one with digits, or a word that is no
+        Vietnamese syllable (Foxconn, Parkson)."""
+        if sum(ch.isupper() for ch in word) >= 2 or any(ch.isdigit() for ch in word):
+            return True
+        bare = "".join(ch for ch in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(ch))
+        return not self.syllable_rx.fullmatch(bare)

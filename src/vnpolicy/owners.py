@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import regex
 
-from .actors import ActorMention
+from .actors import ActorMention, SubjectNameFinder
 from .candidates import Candidate
 from .context import Layout
 from .patterns import alternation
@@ -25,13 +25,14 @@ _START = r"(?<![\p{L}\p{M}\d])"
 class OwnerFinder:
     def __init__(self, data: LanguageData, triggers: TriggerFinder):
         self.triggers = triggers
+        self.names = SubjectNameFinder(data)
         spec = data["actors.json"]
         self.location_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['location_prepositions'])})\s+$")
         self.agent_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['agent_markers'])})\s+$")
 
     def attach(self, text: str, c: Candidate, sentences: list[Sentence], pieces: ArticlePieces,
                layout: Layout, earlier_targets: list[Candidate]) -> None:
-        mentions = [a for a in pieces[c.sentence.index]["actors"]]
+        mentions = self._mentions(text, c.sentence, pieces)
         amount_start = c.number.start
         before = [a for a in mentions if a.end <= amount_start and not self._is_location(text, a)]
         cue = governing_cue(c.left, pieces[c.sentence.index]["cues"])
@@ -68,6 +69,13 @@ class OwnerFinder:
             c.actor = lead[0]
         else:
             c.actor_inherited = False
+
+    def _mentions(self, text: str, sentence: Sentence, pieces: ArticlePieces) -> list[ActorMention]:
+        """The actors of a sentence, with the unknown names that stand as a clause's subject."""
+        known = pieces[sentence.index]["actors"]
+        names = [n for n in self.names.find(text, sentence.start, sentence.end)
+                 if not any(k.start < n.end and n.start < k.end for k in known)]
+        return sorted(known + names, key=lambda a: a.start) if names else known
 
     def _is_location(self, text: str, a: ActorMention) -> bool:
         if a.type not in ("province", "city", "country"):
