@@ -6,6 +6,7 @@ that kind earlier in the text.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 import unicodedata
 from dataclasses import dataclass
 
@@ -16,10 +17,15 @@ from .resources import LanguageData
 
 _END = r"(?![\p{L}\p{M}\d])"
 _START = r"(?<![\p{L}\p{M}\d])"
+_SP = r"[^\S\n]+"          # the space between the words of one name: never a line break
 # A word of a proper name: capitalised, or an acronym with digits/&/- (T&T, FLC, F1).
 _CAP = r"(?:\p{Lu}[\p{L}\p{M}\d&'.]*(?<!\.)|\d+)"
 
 _PLACE_TYPES = {"province", "city"}
+
+
+def _is_letter(text: str, i: int) -> bool:
+    return i < len(text) and (text[i].isalnum() or unicodedata.category(text[i]).startswith("M"))
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,7 @@ class ActorFinder:
                 etype = entry["type"]
                 for form in [entry["name"], *entry.get("aliases", [])]:
                     self.lookup.setdefault(form, (entry["name"], etype))
+        self.continuations = self._word_continuations(self.lookup, set(spec["name_connectors"]))
         admin = alternation(spec["admin_prefixes"])
         place = alternation([p for ps in spec["place_prefixes"].values() for p in ps])
         names = trie_alternation(self.lookup)
@@ -53,21 +60,24 @@ class ActorFinder:
         stop = alternation(spec["name_stopwords"])
         lower = rf"(?!(?:{stop})(?![\p{{L}}\p{{M}}]))\p{{Ll}}[\p{{L}}\p{{M}}]*"
         # Capitalised words, with at most three lower-case syllables between two of them.
-        word = rf"(?:{_CAP}|(?:{lower})(?:\s+{lower}){{0,2}}(?=\s+\p{{Lu}}))"
+        word = rf"(?:{_CAP}|(?:{lower})(?:{_SP}{lower}){{0,2}}(?={_SP}\p{{Lu}}))"
         self.org_rx = regex.compile(
-            rf"{_START}(?P<head>{alternation(heads)})(?P<rest>\s+{word}(?:\s+(?:{word}|&|-(?=\s*\p{{Lu}})))*)")
+            rf"{_START}(?P<head>{alternation(heads)})(?P<rest>{_SP}{word}(?:{_SP}(?:{word}|&|-(?=\s*\p{{Lu}})))*)")
         self.person_rx = regex.compile(
             rf"(?<=\s)(?:{alternation(spec['person_surnames'])})(?:\s+\p{{Lu}}[\p{{L}}\p{{M}}]*){{1,3}}(?![\p{{L}}\p{{M}}])")
-        self.tail_before_acronym_rx = regex.compile(r"(?P<tail>(?:\s+\p{Ll}[\p{L}\p{M}]*){1,3})(?=\s*\([\p{Lu}\d&])")
+        self.tail_before_acronym_rx = regex.compile(rf"(?P<tail>(?:{_SP}\p{{Ll}}[\p{{L}}\p{{M}}]*){{1,3}})(?=\s*\([\p{{Lu}}\d&])")
         # 'Công ty mua bán nợ và tài sản tồn đọng (DATC)': a head, lower-case words only, then
         # the name's acronym in brackets.
         self.lower_name_rx = regex.compile(
-            rf"{_START}(?P<head>{alternation(heads)})(?P<rest>(?:\s+(?:{lower})){{2,{spec['lowercase_name_max_words']}}})"
+            rf"{_START}(?P<head>{alternation(heads)})(?P<rest>(?:{_SP}(?:{lower})){{2,{spec['lowercase_name_max_words']}}})"
             r"(?=\s*\([\p{Lu}\d&][\p{Lu}\d&\-]*\))")
         # Offices and organs in front of an organisation name are not part of it: 'Tổng cục
         # trưởng Tổng cục Thuế' -> Tổng cục Thuế, 'Hội đồng quản trị PVOIL' -> PVOIL.
         self.admin_rx = regex.compile(rf"(?i:{admin})")
         self.office_rx = regex.compile(rf"(?i:{alternation(spec['offices'])}){_END}")
+        self.continuation_rx = regex.compile(_SP)
+        self.second_name_rx = regex.compile(
+            rf"{_SP}(?:{alternation(spec['name_connectors'])}){_SP}(?=(?:{alternation(heads)}){_END})")
         self.connector_end_rx = regex.compile(rf"(?:\s+(?:{alternation(spec['name_connectors'])})|\s*,)\s*$")
         self.acronym_rx = regex.compile(r"\s*\((?P<acr>[\p{Lu}\d&][\p{Lu}\p{Ll}\d&\-\. ]{1,20})\)")
         self.anaphora = {w: t for t, ws in spec["anaphora"].items() for w in ws}
@@ -120,6 +130,35 @@ class ActorFinder:
         mentions.sort(key=lambda a: a.start)
         return mentions
 
+    @staticmethod
+    def _word_continuations(names, connectors) -> dict[str, list[str]]:
+        """From the gazetteer's own names, the lower-case syllables that complete a word whose
+        first syllable is capitalised: Đầu -> 'tư' (Bộ Kế hoạch và Đầu tư), Tài -> 'chính'."""
+        found: dict[str, set[str]] = {}
+        for name in names:
+            syllables = name.split()
+            for i, syl in enumerate(syllables[:-1]):
+                if not syl[:1].isupper():
+                    continue
+                run = []
+                for nxt in syllables[i + 1:]:
+                    if not (nxt.isalpha() and nxt.islower()) or nxt in connectors:
+                        break
+                    run.append(nxt)
+                if run:      # the whole lower-case run, never a part of it: that may be half a word
+                    found.setdefault(syl, set()).add(" ".join(run))
+        return {syl: sorted(words, key=len, reverse=True) for syl, words in found.items()}
+
+    def _whole_last_word(self, text: str, end: int) -> int:
+        """A name found by pattern that stops inside a word ('Trung tâm Xúc tiến Đầu | tư') is
+        carried to the end of that word, as the gazetteer's names spell it."""
+        last = text[:end].rsplit(None, 1)[-1] if text[:end].strip() else ""
+        for words in self.continuations.get(last, ()):
+            m = self.continuation_rx.match(text, end)
+            if m and text.startswith(words, m.end()) and not _is_letter(text, m.end() + len(words)):
+                return m.end() + len(words)
+        return end
+
     def _before_person_name(self, text: str, rest_start: int, end: int) -> int:
         """Cut 'Công ty Thép Thái Nguyên Hoàng Văn Tòng' before the person's name."""
         m = self.person_rx.search(text, rest_start + 1, end)
@@ -149,6 +188,10 @@ class ActorFinder:
             if tail:
                 end = tail.end("tail")
             end = self._before_person_name(text, m.start("rest"), end)
+            end = self._whole_last_word(text, end)
+            second = self.second_name_rx.search(text, m.start("rest"), end)
+            if second:                     # 'Ngân hàng X và | Ngân hàng Y': two names
+                end = second.start()
             out.append(self._pattern_mention(text, m.start(), m.start("rest"), end, m.group("head")))
         for m in self.lower_name_rx.finditer(text):
             if not self.office_rx.match(text, m.start()) and not self.admin_rx.fullmatch(m.group()):
@@ -176,15 +219,16 @@ class ActorFinder:
         return out
 
     def _whole(self, text: str, m: ActorMention, listed: list[ActorMention]) -> ActorMention | None:
-        """A pattern name that runs into a gazetteer name: joined to it ('Cục Tài chính doanh
-        nghiệp Bộ Tài chính'), or cut before it where a connector stands between ('Ngân hàng
-        Nhà nước và | Thủ tướng'). None when only the head would be left."""
-        crossing = next((g for g in listed if m.start < g.start < m.end < g.end), None)
-        if crossing is None:
+        """A pattern name that runs into or over a gazetteer name: joined to it ('Cục Tài chính
+        doanh nghiệp Bộ Tài chính'), or cut before it where a connector stands between ('Ngân
+        hàng Nhà nước và | Thủ tướng'). None when only the head would be left."""
+        inner = next((g for g in listed if m.start < g.start < m.end), None)
+        if inner is None:
             return m
-        before = text[m.start:crossing.start]
-        joint = self.connector_end_rx.search(before)
-        end = m.start + joint.start() if joint else crossing.end
+        joint = self.connector_end_rx.search(text, m.start, inner.start)
+        if joint is None and inner.end <= m.end:
+            return m                        # 'Cục Quản lý giá Bộ Tài chính': one name
+        end = joint.start() if joint else inner.end
         if text[m.start:end] in self.head_type:
             return None
         name = text[m.start:end]
@@ -193,8 +237,19 @@ class ActorFinder:
                                    canonical=known[0] if known else m.canonical)
 
     @staticmethod
+    def _salient(candidates: list[ActorMention]) -> ActorMention | None:
+        """The actor named most often, the latest of them on a tie: a bare 'ngân hàng' means
+        the bank the article is about, not a partner named in passing."""
+        if not candidates:
+            return None
+        counts = Counter(h.canonical or h.name for h in candidates)
+        best = max(counts.values())
+        return next(h for h in reversed(candidates) if counts[h.canonical or h.name] == best)
+
+    @staticmethod
     def resolve(mentions: list[ActorMention], history: list[ActorMention]) -> list[ActorMention]:
-        """Give each anaphor the name of the last earlier mention of its kind; drop those with none."""
+        """Give each anaphor the name of the last earlier mention of its kind (a bare one: the most
+        salient); drop those with none."""
         resolved: list[ActorMention] = []
         seen = list(history)
         for m in mentions:
@@ -202,7 +257,9 @@ class ActorFinder:
                 kinds = {"province": {"province"}, "city": {"city", "province"}, "ministry": {"ministry"},
                          "company": {"company", "state_group"}, "bank": {"bank"},
                          "organ": {"company", "state_group", "bank"}}.get(m.type, {m.type})
-                target = next((h for h in reversed(seen) if h.type in kinds and not h.anaphora), None)
+                candidates = [h for h in seen if h.type in kinds and not h.anaphora]
+                target = ActorFinder._salient(candidates) if m.source == "bare_anaphora" else \
+                    (candidates[-1] if candidates else None)
                 if target is None or m.type == "parties":
                     # An unresolved 'tỉnh', 'Bộ' or bare 'ngân hàng' says nothing; 'công ty mới',
                     # 'hai bên' still name an owner.
@@ -230,7 +287,7 @@ class SubjectNameFinder:
             rf"(?:{alternation(syllable['onsets'])})?[{syllable['vowels']}]{{1,3}}(?:{alternation(syllable['codas'])})?")
         token = r"\p{Lu}[\p{L}\p{M}\d&\-]*"
         self.name_run_rx = regex.compile(
-            rf"(?<=^|[,;:(\"“]\s*){_START}{token}(?:\s+{token}){{0,{names['max_words'] - 1}}}(?=\s+\p{{Ll}})")
+            rf"(?<=^|[,;:(\"“]\s*){_START}{token}(?:{_SP}{token}){{0,{names['max_words'] - 1}}}(?={_SP}\p{{Ll}})")
 
     def find(self, text: str, start: int, end: int) -> list[ActorMention]:
         """Names the gazetteer and the patterns do not know (Parkson, KNOC, PVOIL, Hòa Phát) that

@@ -29,6 +29,7 @@ class OwnerFinder:
         spec = data["actors.json"]
         self.location_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['location_prepositions'])})\s+$")
         self.agent_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['agent_markers'])})\s+$")
+        self.possessor_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['plans_of_owner'])})\s+$")
 
     def attach(self, text: str, c: Candidate, sentences: list[Sentence], pieces: ArticlePieces,
                layout: Layout, earlier_targets: list[Candidate]) -> None:
@@ -78,6 +79,8 @@ class OwnerFinder:
         return sorted(known + names, key=lambda a: a.start) if names else known
 
     def _is_location(self, text: str, a: ActorMention) -> bool:
+        """A place after a preposition (tại Hà Nội), but not the possessor of a plan (mục tiêu của Mỹ)."""
         if a.type not in ("province", "city", "country"):
             return False
-        return bool(self.location_rx.search(text[max(0, a.start - 15):a.start]))
+        before = text[max(0, a.start - 25):a.start]
+        return bool(self.location_rx.search(before)) and not self.possessor_rx.search(before)
