@@ -83,7 +83,8 @@ class ActorFinder:
         self.anaphora = {w: t for t, ws in spec["anaphora"].items() for w in ws}
         blockers = alternation(spec["anaphora_blockers"])
         self.anaphora_rx = regex.compile(
-            rf"(?<!(?i:{blockers}|\d)\s+){_START}(?P<w>{alternation(self.anaphora)}){_END}(?!\s*\p{{Lu}})")
+            rf"(?<!(?i:{blockers}|\d)\s+){_START}(?P<w>{alternation(self.anaphora)}){_END}"
+            rf"(?!\s*(?:\p{{Lu}}|(?:{alternation(spec['anaphora_not_before'])}){_END}))")
         # 'ngân hàng', 'công ty', 'HĐQT' alone refer back only as a clause's subject; elsewhere
         # (vay vốn ngân hàng, công ty con) they are generic nouns.
         self.bare_anaphora = {w: t for t, ws in spec["bare_anaphora"].items() for w in ws}
@@ -112,12 +113,7 @@ class ActorFinder:
         for m in sorted(self._named(text), key=lambda a: (a.start, -a.end)):
             add(m)
 
-        acronyms = dict(known_acronyms or {})
-        for m in mentions:
-            if m.source == "pattern":
-                acr = self.acronym_rx.match(text, m.end)
-                if acr:
-                    acronyms[acr.group("acr").strip()] = (m.name, m.type)
+        acronyms = {**(known_acronyms or {}), **self.definitions(text, mentions)}
         if acronyms:
             acr_rx = regex.compile(rf"{_START}(?:{alternation(acronyms)}){_END}")
             for m in acr_rx.finditer(text):
@@ -158,6 +154,17 @@ class ActorFinder:
             if m and text.startswith(words, m.end()) and not _is_letter(text, m.end() + len(words)):
                 return m.end() + len(words)
         return end
+
+    def definitions(self, text: str, mentions: list[ActorMention]) -> dict[str, tuple[str, str]]:
+        """Acronyms that ``text`` defines: a pattern name followed by its acronym in brackets,
+        'Công ty Dầu khí Quốc gia Hàn Quốc (KNOC)' -> KNOC: (that name, its type)."""
+        defined = {}
+        for m in mentions:
+            if m.source == "pattern":
+                acr = self.acronym_rx.match(text, m.end)
+                if acr:
+                    defined[acr.group("acr").strip()] = (m.name, m.type)
+        return defined
 
     def _before_person_name(self, text: str, rest_start: int, end: int) -> int:
         """Cut 'Công ty Thép Thái Nguyên Hoàng Văn Tòng' before the person's name."""

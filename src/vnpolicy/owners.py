@@ -24,6 +24,8 @@ from .triggers import TriggerFinder, governing_cue
 
 _START = r"(?<![\p{L}\p{M}\d])"
 _END = r"(?![\p{L}\p{M}\d])"
+_PLACES = ("province", "city", "country")
+_CLAUSE_EDGE = regex.compile(r"[,;:](?=\s)|\(|^")      # not the comma of '1,5 tỷ'
 
 
 class OwnerFinder:
@@ -37,6 +39,8 @@ class OwnerFinder:
         self.recipient_rx = regex.compile(
             rf"(?i){_START}(?:{alternation(spec['recipient_markers'])})(?!\s+(?:{not_recipient}){_END})"
             rf"(?:\s+\p{{Ll}}+){{0,4}}\s+$")
+        # the capitalised words of a place name and an opening bracket right before a mention
+        self.bracket_rx = regex.compile(r"(?:\p{Lu}[\p{L}\p{M}]*\s+){0,3}\p{Lu}[\p{L}\p{M}]*\s*\(\s*$")
         self.possessor_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['plans_of_owner'])})\s+$")
 
     def attach(self, text: str, c: Candidate, sentences: list[Sentence], pieces: ArticlePieces,
@@ -55,7 +59,7 @@ class OwnerFinder:
             if before_cue:
                 before = before_cue
         if before:
-            c.actor = before[-1]          # the nearest owner before the cue
+            c.actor = self._subject_over_place(text, before, cue.start if cue else amount_start)
             return
         governing = self._governor_owner(text, c, pieces, layout, earlier_targets)
         if governing is not None:         # a breakdown or continuation: its governor's owner
@@ -90,6 +94,18 @@ class OwnerFinder:
         lead = [a for s in sentences if s.paragraph <= 1 for a in pieces[s.index]["actors"]]
         return lead[0] if lead else None
 
+    def _subject_over_place(self, text: str, before: list[ActorMention], limit: int) -> ActorMention:
+        """The nearest owner before the cue, unless it is a place and an organisation opens the
+        clause as its subject (Foxconn đã đầu tư ... Việt Nam và đang có kế hoạch ...)."""
+        nearest = before[-1]
+        if nearest.type not in _PLACES:
+            return nearest
+        clause_start = max([m.end() for m in _CLAUSE_EDGE.finditer(text, 0, limit)], default=0)
+        for a in before:
+            if a.start >= clause_start and a.type not in _PLACES and not text[clause_start:a.start].strip():
+                return a
+        return nearest
+
     def _governor_owner(self, text: str, c: Candidate, pieces: ArticlePieces, layout: Layout,
                         earlier_targets: list[Candidate]) -> ActorMention | None:
         """The owner of the sentence that governs the target's (Trong đó, ...; a list under a
@@ -117,8 +133,13 @@ class OwnerFinder:
         return self._is_location(text, a) or bool(self.recipient_rx.search(text, max(0, a.start - 40), a.start))
 
     def _is_location(self, text: str, a: ActorMention) -> bool:
-        """A place after a preposition (tại Hà Nội), but not the possessor of a plan (mục tiêu của Mỹ)."""
-        if a.type not in ("province", "city", "country"):
+        """A place after a preposition (tại Hà Nội), or in brackets after one (tại Đức Hòa (Long
+        An)), but not the possessor of a plan (mục tiêu của Mỹ)."""
+        if a.type not in _PLACES:
             return False
-        before = text[max(0, a.start - 25):a.start]
+        start = a.start
+        bracket = self.bracket_rx.search(text, max(0, start - 40), start)
+        if bracket:
+            start = bracket.start()         # judge the place the brackets follow
+        before = text[max(0, start - 25):start]
         return bool(self.location_rx.search(before)) and not self.possessor_rx.search(before)

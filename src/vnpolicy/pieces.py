@@ -28,7 +28,8 @@ class Recognisers:
 
 class SentencePieces:
     """The pieces of one sentence: ``pieces["numbers"]``, ``["times"]``, ``["cues"]``,
-    ``["raw_actors"]`` (as found) and ``["actors"]`` (anaphora resolved)."""
+    ``["raw_actors"]`` (as found, with the acronyms defined before), ``["acronyms"]`` (those it
+    defines) and ``["actors"]`` (anaphora resolved)."""
 
     def __init__(self, article: "ArticlePieces", sentence: Sentence):
         self.article, self.sentence = article, sentence
@@ -61,10 +62,23 @@ class ArticlePieces:
         if kind == "cues":
             return r.triggers.cues(text, sentence.start, sentence.end)
         if kind == "raw_actors":
-            return [shift(m, sentence.start) for m in r.actors.find(text[sentence.start:sentence.end])]
+            known = self._acronyms_before(sentence.index)
+            return [shift(m, sentence.start) for m in r.actors.find(text[sentence.start:sentence.end], known)]
+        if kind == "acronyms":
+            return [(acr, meaning) for acr, meaning in
+                    r.actors.definitions(text, self[sentence.index]["raw_actors"]).items()]
         if kind == "actors":
             return self._resolved_actors(sentence)
         raise KeyError(kind)
+
+    def _acronyms_before(self, index: int) -> dict[str, tuple[str, str]]:
+        """Acronyms defined earlier in the article (Công ty ... (DATC)), so that a later bare
+        'DATC' is known. Only sentences with a bracket can define one."""
+        known: dict[str, tuple[str, str]] = {}
+        for s in self.sentences[:index]:
+            if "(" in self.text[s.start:s.end]:
+                known.update(self[s.index]["acronyms"])
+        return known
 
     def _resolved_actors(self, sentence: Sentence) -> list[ActorMention]:
         raw = self[sentence.index]["raw_actors"]
