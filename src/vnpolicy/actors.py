@@ -81,6 +81,7 @@ class ActorFinder:
         self.connector_end_rx = regex.compile(rf"(?:\s+(?:{alternation(spec['name_connectors'])})|\s*,)\s*$")
         self.acronym_rx = regex.compile(r"\s*\((?P<acr>[\p{Lu}\d&][\p{Lu}\p{Ll}\d&\-\. ]{1,20})\)")
         self.anaphora = {w: t for t, ws in spec["anaphora"].items() for w in ws}
+        self.named_alone = frozenset(spec["anaphora_named_alone"])
         blockers = alternation(spec["anaphora_blockers"])
         self.anaphora_rx = regex.compile(
             rf"(?<!(?i:{blockers}|\d)\s+){_START}(?P<w>{alternation(self.anaphora)}){_END}"
@@ -253,8 +254,7 @@ class ActorFinder:
         best = max(counts.values())
         return next(h for h in reversed(candidates) if counts[h.canonical or h.name] == best)
 
-    @staticmethod
-    def resolve(mentions: list[ActorMention], history: list[ActorMention]) -> list[ActorMention]:
+    def resolve(self, mentions: list[ActorMention], history: list[ActorMention]) -> list[ActorMention]:
         """Give each anaphor the name of the last earlier mention of its kind (a bare one: the most
         salient); drop those with none."""
         resolved: list[ActorMention] = []
@@ -268,9 +268,9 @@ class ActorFinder:
                 target = ActorFinder._salient(candidates) if m.source == "bare_anaphora" else \
                     (candidates[-1] if candidates else None)
                 if target is None or m.type == "parties":
-                    # An unresolved 'tỉnh', 'Bộ' or bare 'ngân hàng' says nothing; 'công ty mới',
-                    # 'hai bên' still name an owner.
-                    if len(m.name.split()) < 2 or m.source == "bare_anaphora":
+                    # An unresolved 'tỉnh', 'thành phố này' or bare 'ngân hàng' says nothing;
+                    # 'công ty mới', 'hai bên' still name an owner.
+                    if m.name not in self.named_alone:
                         continue
                 else:
                     m = ActorMention(m.start, m.end, target.name, target.type, m.source, True, target.canonical)

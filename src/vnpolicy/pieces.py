@@ -89,7 +89,7 @@ class ArticlePieces:
         window = [s for s in self.sentences if sentence.index - self.HISTORY <= s.index < sentence.index]
         for s in lead + window:
             history.extend(m for m in self[s.index]["raw_actors"] if not m.anaphora)
-        return ActorFinder.resolve(raw, history)
+        return self.recognisers.actors.resolve(raw, history)
 
 
 def shift(item, by: int):
