@@ -29,7 +29,8 @@ class Recognisers:
 
 class SentencePieces:
     """The pieces of one sentence: ``pieces["numbers"]``, ``["times"]``, ``["cues"]``,
-    ``["raw_actors"]`` (as found) and ``["actors"]`` (anaphora resolved)."""
+    ``["raw_actors"]`` (as found, with the acronyms defined before), ``["acronyms"]`` (those it
+    defines) and ``["actors"]`` (anaphora resolved)."""
 
     def __init__(self, article: "ArticlePieces", sentence: Sentence):
         self.article, self.sentence = article, sentence
@@ -63,7 +64,11 @@ class ArticlePieces:
         if kind == "cues":
             return r.triggers.cues(text, sentence.start, sentence.end)
         if kind == "raw_actors":
-            return [shift(m, sentence.start) for m in r.actors.find(text[sentence.start:sentence.end])]
+            known = self._acronyms_before(sentence.index)
+            return [shift(m, sentence.start) for m in r.actors.find(text[sentence.start:sentence.end], known)]
+        if kind == "acronyms":
+            return [(acr, meaning) for acr, meaning in
+                    r.actors.definitions(text, self[sentence.index]["raw_actors"]).items()]
         if kind == "actors":
             return self._resolved_actors(sentence)
         raise KeyError(kind)
@@ -80,6 +85,15 @@ class ArticlePieces:
                     self._numbers[i].append(n)
         return self._numbers
 
+    def _acronyms_before(self, index: int) -> dict[str, tuple[str, str]]:
+        """Acronyms defined earlier in the article (Công ty ... (DATC)), so that a later bare
+        'DATC' is known. Only sentences with a bracket can define one."""
+        known: dict[str, tuple[str, str]] = {}
+        for s in self.sentences[:index]:
+            if "(" in self.text[s.start:s.end]:
+                known.update(self[s.index]["acronyms"])
+        return known
+
     def _resolved_actors(self, sentence: Sentence) -> list[ActorMention]:
         raw = self[sentence.index]["raw_actors"]
         if not any(m.anaphora for m in raw):
@@ -89,7 +103,7 @@ class ArticlePieces:
         window = [s for s in self.sentences if sentence.index - self.HISTORY <= s.index < sentence.index]
         for s in lead + window:
             history.extend(m for m in self[s.index]["raw_actors"] if not m.anaphora)
-        return ActorFinder.resolve(raw, history)
+        return self.recognisers.actors.resolve(raw, history)
 
 
 def shift(item, by: int):
