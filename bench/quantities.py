@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""How often the quantity reader gets a gold target's amount and unit right.
+
+    .venv/bin/python bench/quantities.py                 # dev and train, a summary each
+    .venv/bin/python bench/quantities.py --misses        # and every miss, to read
+    .venv/bin/python bench/quantities.py --refine        # with UnitFinder.refine on each unit
+
+For every non-borderline gold target of ``../shared/eval/{dev,train}-gold.jsonl``, the
+article is normalised and split into sentences as the extractor does; every number of the
+sentence that holds the gold amount is read (``NumberFinder.find``) with the unit after it
+(``UnitFinder.after``, bounded by the sentence end). The target is *right* when one
+number mention overlaps the gold amount span (in the caller's offsets, mapped back with
+``NormalizedText``), its value and ``value_max`` are within 0.5% of gold, and its unit
+equals gold's under ``score.py``'s ``same_unit``. Otherwise it fails in the first way of:
+
+- ``no number``: no number mention overlaps the gold amount;
+- ``wrong value``: value or value_max off (of the mention overlapping most);
+- ``no unit``: gold has a unit and the reader none;
+- ``wrong unit``: the reader's unit is another one.
+
+No decision is taken here: this measures the candidates the decision step gets to see.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import inspect
+import json
+import sys
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = ROOT.parent / "shared" / "eval"
+sys.path.insert(0, str(ROOT / "src"))
+
+from vnpolicy.normalize import normalize  # noqa: E402
+from vnpolicy.numbers import NumberFinder  # noqa: E402
+from vnpolicy.resources import load  # noqa: E402
+from vnpolicy.segment import Segmenter  # noqa: E402
+from vnpolicy.units import UnitFinder  # noqa: E402
+
+FAILURES = ("no number", "wrong value", "no unit", "wrong unit")
+
+
+def scorer():
+    """score.py of the shared eval, for its ``same_unit`` rule."""
+    spec = importlib.util.spec_from_file_location("score", EVAL / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def close(found: Decimal | None, gold) -> bool:
+    if gold is None or found is None:
+        return gold is None and found is None
+    gold = Decimal(str(gold))
+    if gold == 0:
+        return found == 0
+    return abs(found - gold) <= abs(gold) * Decimal("0.005")
+
+
+class Reader:
+    """Numbers with their units, per sentence, in the caller's offsets."""
+
+    def __init__(self, refine: bool):
+        data = load()
+        self.segmenter, self.numbers, self.units = Segmenter(data), NumberFinder(data), UnitFinder(data)
+        self.bounded = "end" in inspect.signature(self.units.after).parameters
+        self.refine = refine
+
+    def quantities(self, text: str) -> list[dict]:
+        norm = normalize(text)
+        out = []
+        for s in self.segmenter.sentences(norm.text):
+            for n in self.numbers.find(norm.text, s.start, s.end):
+                unit = self.units.after(norm.text, n.end, s.end) if self.bounded else self.units.after(norm.text, n.end)
+                if unit is not None and self.refine:
+                    unit = self.units.refine(norm.text, unit, s.end)
+                start, end = norm.span_to_original(n.start, n.end)
+                unit_text = None
+                if unit is not None:
+                    u0, u1 = norm.span_to_original(unit.start, unit.end)
+                    unit_text = text[u0:u1]
+                out.append({"start": start, "end": end, "value": n.value, "value_max": n.value_max,
+                            "unit": unit.code if unit else None, "unit_text": unit_text,
+                            "sentence": norm.span_to_original(s.start, s.end)})
+        return out
+
+
+def judge(gold: dict, found: list[dict], same_unit) -> tuple[str, dict | None]:
+    """'ok' or the failure class, with the mention it was judged on."""
+    g0, g1 = gold["amount"]
+    overlapping = [q for q in found if q["start"] < g1 and g0 < q["end"]]
+    if not overlapping:
+        return "no number", None
+    verdicts = []
+    for q in overlapping:
+        if not (close(q["value"], gold["value"]) and close(q["value_max"], gold["value_max"])):
+            verdicts.append(("wrong value", q))
+        elif same_unit(q["unit"], gold["unit"]):
+            return "ok", q
+        elif q["unit"] is None:
+            verdicts.append(("no unit", q))
+        else:
+            verdicts.append(("wrong unit", q))
+    overlap = lambda v: min(g1, v[1]["end"]) - max(g0, v[1]["start"])
+    # the mention that got the value right tells more than one that did not
+    verdicts.sort(key=lambda v: (v[0] != "wrong value", overlap(v)), reverse=True)
+    return verdicts[0]
+
+
+def measure(split: str, reader: Reader, same_unit, show_misses: bool) -> Counter:
+    articles = {a["id"]: a for a in read_jsonl(EVAL / f"{split}-articles.jsonl")}
+    counts: Counter = Counter()
+    for record in read_jsonl(EVAL / f"{split}-gold.jsonl"):
+        targets = [t for t in record["targets"] if not t.get("borderline")]
+        if not targets:
+            continue
+        text = articles[record["id"]]["text"]
+        found = reader.quantities(text)
+        for gold in targets:
+            verdict, q = judge(gold, found, same_unit)
+            counts[verdict] += 1
+            if verdict != "ok" and show_misses:
+                print_miss(split, record["id"], text, gold, verdict, q)
+    return counts
+
+
+def print_miss(split: str, aid: str, text: str, gold: dict, verdict: str, q: dict | None) -> None:
+    g0, g1 = gold["amount"]
+    context = text[max(0, g0 - 60):g1 + 60].replace("\n", " ")
+    got = "-" if q is None else (f"{text[q['start']:q['end']]!r} = {q['value']}"
+                                 f"{'' if q['value_max'] is None else '..' + str(q['value_max'])}"
+                                 f" unit {q['unit']!r} ({q['unit_text']!r})")
+    print(f"[{split}] {aid} {verdict}: gold {gold['amount_text']!r} = {gold['value']}"
+          f"{'' if gold['value_max'] is None else '..' + str(gold['value_max'])} unit {gold['unit']!r}; got {got}")
+    print(f"      ...{context}...")
+
+
+def summary(split: str, counts: Counter) -> str:
+    total = sum(counts.values())
+    parts = ", ".join(f"{k} {counts[k]}" for k in FAILURES)
+    return f"{split:5s} {counts['ok']}/{total} right = {counts['ok'] / total:.3f}   ({parts})"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--misses", action="store_true", help="print every miss with its context")
+    parser.add_argument("--refine", action="store_true", help="pass each unit through UnitFinder.refine")
+    parser.add_argument("--split", choices=("dev", "train"), action="append", help="default: both")
+    args = parser.parse_args()
+    reader = Reader(args.refine)
+    same_unit = scorer().same_unit
+    total: Counter = Counter()
+    lines = []
+    for split in args.split or ("dev", "train"):
+        counts = measure(split, reader, same_unit, args.misses)
+        total += counts
+        lines.append(summary(split, counts))
+    lines.append(summary("all", total))
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
