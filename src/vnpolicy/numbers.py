@@ -4,6 +4,13 @@ resolve them to exact ``Decimal`` values.
 Vietnamese writes thousands with dots and decimals with commas (1.000; 37,6; 12.500,75).
 A dot followed by one or two digits is read as a decimal point (6.5), since thousands
 groups always have three.
+
+A range may repeat its unit on both ends (*từ 6% đến 7%*, *6%-7%*, *1,5 lần đến 2 lần*):
+it is one mention whose span runs from the first number to the second (*6% đến 7*), as
+the annotation guide writes it. Shares are numbers too: *một nửa* is 50, *hai phần ba*
+and *2/3* (after a word that takes a share, *giảm 2/3*) are 66.67; their kind is
+``share`` and their unit is per cent (``UnitFinder.of``). *gấp đôi*, *gấp rưỡi* are the
+multiples 2 and 1.5 (kind ``multiple``).
 """
 from __future__ import annotations
 
@@ -14,7 +21,7 @@ import re
 
 import regex
 
-from .patterns import RE_WORD_END, RE_WORD_START, trie_alternation
+from .patterns import RE_WORD_END, RE_WORD_START, alternation, trie_alternation
 from .resources import LanguageData
 
 _DIGITS = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d{1,2}(?![\d.])|\d+)"
@@ -32,7 +39,8 @@ class NumberMention:
     value: Decimal
     value_max: Decimal | None = None
     approx: bool = False       # "hàng trăm", "vài chục": vague by its words
-    kind: str = "digits"       # digits | words | range | quantifier
+    kind: str = "digits"       # digits | words | range | quantifier | share | multiple
+    scaled: bool = False       # ends in a scale word (83.000 tỷ, 8 triệu), so a unit it lacks may be elided
 
 
 def parse_digits(text: str) -> Decimal:
@@ -121,20 +129,49 @@ class NumberFinder:
         self.words = NumberWords(spec)
         self.scales = self.words.scales
         scale_alt = "|".join(sorted(map(regex.escape, self.scales), key=len, reverse=True))
-        scales = rf"(?:\s+(?:{scale_alt})(?![\p{{L}}\p{{M}}]))*"
+        # 'tỷ lệ', 'tỷ giá' are nouns, not the scale 'tỷ' (giảm một nửa tỷ lệ hộ nghèo)
+        compounds = alternation(spec["scale_compounds"])
+        scales = rf"(?:\s+(?!(?i:{compounds})(?![\p{{L}}\p{{M}}]))(?:{scale_alt})(?![\p{{L}}\p{{M}}]))*"
         def single(n: str, s: str, left: str = _LEFT) -> str:
             return rf"{left}(?P<{n}>{_DIGITS}){_RIGHT}(?P<{s}>{scales})"
 
         joiners = "|".join(regex.escape(j) for j in spec["range_joiners"] if j.strip("-–"))
+        # 'từ 6% đến 7%': a unit after the first number counts only when the second repeats it
         self.digit_rx = regex.compile(
             single("a", "sa")
-            + rf"(?:(?:\s*[-–]\s*|\s+(?:{joiners})\s+)" + single("b", "sb", _LEFT_IN_RANGE) + ")?"
+            + rf"(?:(?P<ua>{_range_units(data['units.json'])})?(?:\s*[-–]\s*|\s+(?:{joiners})\s+)"
+            + single("b", "sb", _LEFT_IN_RANGE) + r"(?(ua)(?=(?P=ua)(?![\p{L}\p{M}\d])))" + ")?"
         )
         self.approx = {k: Decimal(v) for k, v in spec["approx_quantifiers"].items()}
         approx_alt = trie_alternation(self.approx)
         self.approx_rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{approx_alt}){scales}(?![\p{{L}}\p{{M}}])")
         vocab = trie_alternation(self.words.vocabulary)
         self.words_rx = re.compile(rf"{RE_WORD_START}(?:{vocab})(?:\s+(?:{vocab}))*{RE_WORD_END}", re.I)
+        self.compound_rx = regex.compile(rf"(?i:{compounds})(?![\p{{L}}\p{{M}}])")
+        self._init_shares(spec, scales)
+
+    def _init_shares(self, spec: dict, scales: str) -> None:
+        shares = spec["shares"]
+        self.share_words = {k: Decimal(v) for k, v in shares["words"].items()}
+        digit_words = {**spec["digits"], **spec["variants"], **{w: 10 for w in spec["ten"]}}
+        self.fraction_words = {k: Decimal(v) for k, v in digit_words.items()}
+        word_alt = trie_alternation(self.fraction_words)
+        self.share_rx = regex.compile(
+            rf"(?<![\p{{L}}\p{{M}}])(?i:(?P<whole>{trie_alternation(self.share_words)})"
+            rf"|(?P<num>{word_alt})\s+(?:{alternation(shares['fraction_joiners'])})\s+(?P<den>{word_alt}))"
+            r"(?![\p{L}\p{M}])")
+        # '2/3' is a date as often as a share: a share only after a word that takes one (giảm 2/3)
+        self.digit_share_rx = regex.compile(
+            rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(shares['digit_fraction_after'])})\s+"
+            r"(?P<num>[1-9])/(?P<den>[1-9]|10)(?![\d/.,]|-\d)")
+        multiples = spec["multiples"]
+        self.multiple_words = {k: Decimal(v) for k, v in multiples["words"].items()}
+        self.multiple_rx = regex.compile(
+            rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(multiples['markers'])})\s+"
+            rf"(?P<n>(?i:{alternation(self.multiple_words)}))(?![\p{{L}}\p{{M}}])")
+        # 'nửa tỷ', 'nửa triệu': half of a scale is a number, not a share
+        self.half_scale_rx = regex.compile(
+            rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(shares['half'])})(?P<s>{scales.replace(')*', ')+')})")
 
     def _scale(self, words: str) -> Decimal:
         factor = Decimal(1)
@@ -145,14 +182,54 @@ class NumberFinder:
     def find(self, text: str, pos: int = 0, endpos: int | None = None) -> list[NumberMention]:
         """Number expressions in text[pos:endpos], with offsets into ``text``."""
         endpos = len(text) if endpos is None else endpos
-        found: list[NumberMention] = []
-        taken: list[tuple[int, int]] = []
+        found = self._quantifiers(text, pos, endpos) + self._shares(text, pos, endpos)
+        taken = [(n.start, n.end) for n in found]
+        found += self._digits(text, pos, endpos)
+        for m in self.words_rx.finditer(text, pos, endpos):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            mention = self._from_words(m)
+            if mention is not None:
+                found.append(mention)
+        found.sort(key=lambda n: n.start)
+        return found
+
+    def _quantifiers(self, text: str, pos: int, endpos: int) -> list[NumberMention]:
+        found = []
         for m in self.approx_rx.finditer(text, pos, endpos):
             head = " ".join(m.group().split()[:2]).lower()
             rest = " ".join(m.group().split()[2:])
             value = self.approx[head] * self._scale(rest)
-            found.append(NumberMention(m.start(), m.end(), value, None, True, "quantifier"))
-            taken.append((m.start(), m.end()))
+            found.append(NumberMention(m.start(), m.end(), value, None, True, "quantifier", bool(rest)))
+        return found
+
+    def _shares(self, text: str, pos: int, endpos: int) -> list[NumberMention]:
+        """Halves, fractions and multiples: một nửa, hai phần ba, giảm 2/3, gấp đôi, nửa tỷ."""
+        found = []
+        for m in self.share_rx.finditer(text, pos, endpos):
+            if m.group("whole"):
+                value = self.share_words[m.group("whole").lower()]
+            else:
+                num, den = self.fraction_words[m.group("num").lower()], self.fraction_words[m.group("den").lower()]
+                if not 0 < num < den:
+                    continue
+                value = _percent(num, den)
+            found.append(NumberMention(m.start(), m.end(), value, None, False, "share"))
+        for m in self.digit_share_rx.finditer(text, pos, endpos):
+            num, den = Decimal(m.group("num")), Decimal(m.group("den"))
+            if num < den:
+                found.append(NumberMention(m.start("num"), m.end("den"), _percent(num, den), None, False, "share"))
+        for m in self.multiple_rx.finditer(text, pos, endpos):
+            value = self.multiple_words[m.group("n").lower()]
+            found.append(NumberMention(m.start("n"), m.end("n"), value, None, False, "multiple"))
+        for m in self.half_scale_rx.finditer(text, pos, endpos):
+            if any(n.start < m.end() and m.start() < n.end for n in found):
+                continue          # the 'nửa' of 'một nửa'
+            found.append(NumberMention(m.start(), m.end(), self._scale(m.group("s")) / 2, None, False, "words", True))
+        return found
+
+    def _digits(self, text: str, pos: int, endpos: int) -> list[NumberMention]:
+        found = []
         for m in self.digit_rx.finditer(text, pos, endpos):
             if not _readable(m.group("a")) or (m.group("b") and not _readable(m.group("b"))):
                 continue
@@ -164,45 +241,49 @@ class NumberFinder:
                 low, high = low * scale_a, high * scale_b
                 if high <= low:   # '2020-21', '30-4': not a range of one quantity
                     end = m.end("sa") if m.group("sa") else m.end("a")
-                    found.append(NumberMention(m.start(), end, low, None, False, "digits"))
+                    found.append(NumberMention(m.start(), end, low, None, False, "digits", bool(m.group("sa"))))
                     continue
-                found.append(NumberMention(m.start(), m.end(), low, high, False, "range"))
+                found.append(NumberMention(m.start(), m.end(), low, high, False, "range", bool(m.group("sb"))))
             else:
                 value = low * self._scale(m.group("sa"))
-                found.append(NumberMention(m.start(), m.end(), value, None, False, "digits"))
-        for m in self.words_rx.finditer(text, pos, endpos):
-            if any(s < m.end() and m.start() < e for s, e in taken):
-                continue
-            mention = self._from_words(m)
-            if mention is not None:
-                found.append(mention)
-        found.sort(key=lambda n: n.start)
+                found.append(NumberMention(m.start(), m.end(), value, None, False, "digits", bool(m.group("sa"))))
         return found
 
-    def _from_words(self, m: regex.Match) -> NumberMention | None:
-        words = m.group().split()
-        lowered = [w.lower() for w in words]
+    def _from_words(self, m: re.Match) -> NumberMention | None:
+        spans = [(m.start() + w.start(), m.start() + w.end()) for w in _WORD.finditer(m.group())]
+        lowered = [m.string[a:b].lower() for a, b in spans]
+        # 'đầu tư một tỷ': a run may start inside another word; the number starts at its first digit word
+        while lowered and lowered[0] not in self.words.starters:
+            lowered.pop(0)
+            spans.pop(0)
+        if spans and self.compound_rx.match(m.string, spans[-1][0]):
+            lowered.pop()          # 'hai tỷ lệ': the noun tỷ lệ, not the scale
+            spans.pop()
         # A trailing 'năm' is the noun 'year' far more often than the digit five.
         while len(lowered) > 1 and lowered[-1] in self.words.trailing_not_digit and lowered[-2] not in self.words.zero_tens:
             lowered.pop()
-            words.pop()
-        if not lowered or lowered[0] not in self.words.starters:
+            spans.pop()
+        if not lowered:
             return None
         if len(lowered) == 1 and lowered[0] in self.words.never_alone:
             return None
         value = self.words.value(lowered)
         if value is None:
             return None
-        end = self._end_of_words(m, len(words))
-        return NumberMention(m.start(), end, value, None, False, "words")
+        return NumberMention(spans[0][0], spans[-1][1], value, None, False, "words", lowered[-1] in self.scales)
 
-    @staticmethod
-    def _end_of_words(m: regex.Match, count: int) -> int:
-        text = m.group()
-        pos = 0
-        for _ in range(count):
-            while text[pos].isspace():
-                pos += 1
-            while pos < len(text) and not text[pos].isspace():
-                pos += 1
-        return m.start() + pos
+
+_WORD = re.compile(r"\S+")
+
+
+def _percent(num: Decimal, den: Decimal) -> Decimal:
+    """A fraction as a share in per cent, to two decimals as the guide writes it (2/3 -> 66.67)."""
+    return (num / den * 100).quantize(Decimal("0.01")).normalize()
+
+
+def _range_units(spec: dict) -> str:
+    """The unit forms a range may repeat on both ends ('6%-7%', '1,5 lần đến 2 lần')."""
+    sensitive = [f for u in spec["units"] if u.get("case_sensitive") for f in u["forms"] if f != "%"]
+    insensitive = [f for u in spec["units"] if not u.get("case_sensitive") for f in u["forms"] if f != "%"]
+    words = rf"(?i:{alternation(insensitive)})" + (f"|{alternation(sensitive)}" if sensitive else "")
+    return rf"\s*%|\s+(?:{words})(?![\p{{L}}\p{{M}}\d])"
