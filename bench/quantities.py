@@ -8,7 +8,8 @@
 For every non-borderline gold target of ``../shared/eval/{dev,train}-gold.jsonl``, the
 article is normalised and split into sentences as the extractor does; every number of the
 sentence that holds the gold amount is read (``NumberFinder.find``) with the unit after it
-(``UnitFinder.after``, bounded by the sentence end). The target is *right* when one
+(``QuantityReader``: ``UnitFinder.of`` bounded by the sentence end, then units shared or
+elided from a neighbouring quantity). The target is *right* when one
 number mention overlaps the gold amount span (in the caller's offsets, mapped back with
 ``NormalizedText``), its value and ``value_max`` are within 0.5% of gold, and its unit
 equals gold's under ``score.py``'s ``same_unit``. Otherwise it fails in the first way of:
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import inspect
 import json
 import sys
 from collections import Counter
@@ -36,10 +36,9 @@ EVAL = ROOT.parent / "shared" / "eval"
 sys.path.insert(0, str(ROOT / "src"))
 
 from vnpolicy.normalize import normalize  # noqa: E402
-from vnpolicy.numbers import NumberFinder  # noqa: E402
 from vnpolicy.resources import load  # noqa: E402
 from vnpolicy.segment import Segmenter  # noqa: E402
-from vnpolicy.units import UnitFinder  # noqa: E402
+from vnpolicy.quantities import QuantityReader  # noqa: E402
 
 FAILURES = ("no number", "wrong value", "no unit", "wrong unit")
 
@@ -53,7 +52,7 @@ def scorer():
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
 
 
 def close(found: Decimal | None, gold) -> bool:
@@ -66,22 +65,23 @@ def close(found: Decimal | None, gold) -> bool:
 
 
 class Reader:
-    """Numbers with their units, per sentence, in the caller's offsets."""
+    """Every quantity of an article as ``QuantityReader`` reads it, in the caller's offsets."""
 
     def __init__(self, refine: bool):
         data = load()
-        self.segmenter, self.numbers, self.units = Segmenter(data), NumberFinder(data), UnitFinder(data)
-        self.bounded = "end" in inspect.signature(self.units.after).parameters
+        self.segmenter, self.quantities_of = Segmenter(data), QuantityReader(data)
         self.refine = refine
 
     def quantities(self, text: str) -> list[dict]:
         norm = normalize(text)
+        sentences = self.segmenter.sentences(norm.text)
+        by_sentence = self.quantities_of.article(norm.text, sentences)
         out = []
-        for s in self.segmenter.sentences(norm.text):
-            for n in self.numbers.find(norm.text, s.start, s.end):
-                unit = self.units.after(norm.text, n.end, s.end) if self.bounded else self.units.after(norm.text, n.end)
-                if unit is not None and self.refine:
-                    unit = self.units.refine(norm.text, unit, s.end)
+        for s in sentences:
+            for q in by_sentence[s.index]:
+                n, unit = q.number, q.unit
+                if self.refine:
+                    unit = self.quantities_of.units.refine(norm.text, n.end, s.end, unit)
                 start, end = norm.span_to_original(n.start, n.end)
                 unit_text = None
                 if unit is not None:
@@ -89,7 +89,7 @@ class Reader:
                     unit_text = text[u0:u1]
                 out.append({"start": start, "end": end, "value": n.value, "value_max": n.value_max,
                             "unit": unit.code if unit else None, "unit_text": unit_text,
-                            "sentence": norm.span_to_original(s.start, s.end)})
+                            "source": unit.source if unit else None})
         return out
 
 
@@ -137,7 +137,7 @@ def print_miss(split: str, aid: str, text: str, gold: dict, verdict: str, q: dic
     context = text[max(0, g0 - 60):g1 + 60].replace("\n", " ")
     got = "-" if q is None else (f"{text[q['start']:q['end']]!r} = {q['value']}"
                                  f"{'' if q['value_max'] is None else '..' + str(q['value_max'])}"
-                                 f" unit {q['unit']!r} ({q['unit_text']!r})")
+                                 f" unit {q['unit']!r} ({q['unit_text']!r}, {q['source']})")
     print(f"[{split}] {aid} {verdict}: gold {gold['amount_text']!r} = {gold['value']}"
           f"{'' if gold['value_max'] is None else '..' + str(gold['value_max'])} unit {gold['unit']!r}; got {got}")
     print(f"      ...{context}...")
