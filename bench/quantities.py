@@ -4,6 +4,8 @@
     .venv/bin/python bench/quantities.py                 # dev and train, a summary each
     .venv/bin/python bench/quantities.py --misses        # and every miss, to read
     .venv/bin/python bench/quantities.py --refine        # with UnitFinder.refine on each unit
+    .venv/bin/python bench/quantities.py --sample 100    # 100 random corpus quantities, to read
+    .venv/bin/python bench/quantities.py --cost          # time the reader on the whole corpus
 
 For every non-borderline gold target of ``../shared/eval/{dev,train}-gold.jsonl``, the
 article is normalised and split into sentences as the extractor does; every number of the
@@ -20,19 +22,28 @@ equals gold's under ``score.py``'s ``same_unit``. Otherwise it fails in the firs
 - ``wrong unit``: the reader's unit is another one.
 
 No decision is taken here: this measures the candidates the decision step gets to see.
+
+``--sample N`` prints N quantities drawn at random (``--seed``) from the unlabelled corpus
+(``../shared/corpus/*.jsonl``, evaluation articles left out) with the unit read for each,
+so that nonsense units can be seen. ``--cost`` times the reader over every sentence of
+``../shared/corpus/news.jsonl`` (normalising and segmenting are timed apart), and, with
+``--refine``, ``UnitFinder.refine`` on every counted noun too.
 """
 from __future__ import annotations
 
 import argparse
 import importlib.util
 import json
+import random
 import sys
+import time
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
+CORPUS = ROOT.parent / "shared" / "corpus"
 sys.path.insert(0, str(ROOT / "src"))
 
 from vnpolicy.normalize import normalize  # noqa: E402
@@ -149,13 +160,91 @@ def summary(split: str, counts: Counter) -> str:
     return f"{split:5s} {counts['ok']}/{total} right = {counts['ok'] / total:.3f}   ({parts})"
 
 
+def held_out_ids() -> set[str]:
+    return {a["id"] for p in EVAL.glob("*-articles.jsonl") for a in read_jsonl(p)}
+
+
+def sample(reader: Reader, n: int, seed: int) -> None:
+    """``n`` random quantities of the unlabelled corpus, each with its unit and context."""
+    held = held_out_ids()
+    pool = []
+    for path in sorted(CORPUS.glob("*.jsonl")):
+        for article in read_jsonl(path):
+            if article["id"] in held:
+                continue
+            for q in reader.quantities(article["text"]):
+                pool.append((article["id"], article["text"], q))
+    rng = random.Random(seed)
+    print(f"{len(pool)} quantities in the corpus; {n} drawn with seed {seed}")
+    sources = Counter(q["source"] for _, _, q in pool)
+    print("units by source:", dict(sources.most_common()))
+    for aid, text, q in rng.sample(pool, n):
+        context = text[max(0, q["start"] - 40):q["end"] + 40].replace("\n", " | ")
+        print(f"{aid:12s} {text[q['start']:q['end']]!r:>16} -> {q['unit']!r} ({q['source']})   ...{context}...")
+
+
+def cost(refine: bool, runs: int = 3) -> None:
+    """CPU seconds the quantity reader takes on every sentence of news.jsonl (best of ``runs``:
+    the machine is shared), against ``NumberFinder.find`` alone, which the extractor ran on
+    every sentence before."""
+    data = load()
+    segmenter, quantities = Segmenter(data), QuantityReader(data)
+    articles = read_jsonl(CORPUS / "news.jsonl")
+    prepared = []
+    t0 = time.process_time()
+    for a in articles:
+        norm = normalize(a["text"]).text
+        prepared.append((norm, segmenter.sentences(norm)))
+    prepare = time.process_time() - t0
+
+    def best(step) -> float:
+        times = []
+        for _ in range(runs):
+            t = time.process_time()
+            for norm, sentences in prepared:
+                step(norm, sentences)
+            times.append(time.process_time() - t)
+        return min(times)
+
+    find = best(lambda norm, sentences: [quantities.numbers.find(norm, s.start, s.end) for s in sentences])
+    read = best(quantities.article)
+    count = sum(len(q) for norm, sentences in prepared for q in quantities.article(norm, sentences).values())
+    print(f"{len(articles)} articles, {count} quantities; CPU seconds, best of {runs}:")
+    print(f"  normalise + segment        {prepare:.2f} s")
+    print(f"  NumberFinder.find alone    {find:.2f} s")
+    print(f"  QuantityReader.article     {read:.2f} s ({read / max(count, 1) * 1e6:.0f} µs a quantity, "
+          f"{read - find:.2f} s more than finding the numbers)")
+    if refine:
+        t = time.process_time()
+        refined = 0
+        for norm, sentences in prepared:
+            by_sentence = quantities.article(norm, sentences)
+            for s in sentences:
+                for q in by_sentence[s.index]:
+                    if q.unit is not None and q.unit.source in ("open", "counted_noun"):
+                        quantities.units.refine(norm, q.number.end, s.end, q.unit)
+                        refined += 1
+        spent = time.process_time() - t - read
+        print(f"  UnitFinder.refine          {spent:.2f} s more for {refined} counted nouns "
+              f"({spent / max(refined, 1) * 1e3:.2f} ms each)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--misses", action="store_true", help="print every miss with its context")
     parser.add_argument("--refine", action="store_true", help="pass each unit through UnitFinder.refine")
     parser.add_argument("--split", choices=("dev", "train"), action="append", help="default: both")
+    parser.add_argument("--sample", type=int, metavar="N", help="print N random corpus quantities instead")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cost", action="store_true", help="time the reader on news.jsonl instead")
     args = parser.parse_args()
+    if args.cost:
+        cost(args.refine)
+        return 0
     reader = Reader(args.refine)
+    if args.sample:
+        sample(reader, args.sample, args.seed)
+        return 0
     same_unit = scorer().same_unit
     total: Counter = Counter()
     lines = []

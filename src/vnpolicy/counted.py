@@ -27,12 +27,13 @@ import regex
 from .patterns import alternation
 from .resources import LanguageData
 
-_SYLLABLE = regex.compile(r"[ \t]+([\p{L}\p{M}]+)")
-_GLUED_SYLLABLE = regex.compile(r"[ \t]*([\p{L}\p{M}]+)")
+_RUN = regex.compile(r"[ \t]+([\p{L}\p{M}]+(?:[ \t]+[\p{L}\p{M}]+){0,7})")
+_GLUED_RUN = regex.compile(r"[ \t]*([\p{L}\p{M}]+(?:[ \t]+[\p{L}\p{M}]+){0,7})")
 _LEXICON_SPACE = regex.compile(r"\s+")
 _WORD_LENGTH = 4          # syllables of the longest word looked up
 _MODIFIERS = 2            # noun words after the head that still belong to it
 _SYLLABLES = 6            # the longest counted noun read
+_WORDS_READ = 2 + _MODIFIERS + 1   # head, the word after a classifier, modifiers, one to look at
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,12 @@ class CountedNounReader:
         self.not_modifiers = {w.lower() for w in nouns["not_modifiers"]}
         multi = set(self.classes.general) | self.lexicon | self.classifiers | self.stops | self.not_modifiers
         self.known = {w for w in multi if " " in w}
+        # the most syllables of a known word by its first syllable: most syllables start none
+        self.longest: dict[str, int] = {}
+        for w in self.known:
+            first, n = w.split(" ", 1)[0], w.count(" ") + 1
+            if n <= _WORD_LENGTH and n > self.longest.get(first, 1):
+                self.longest[first] = n
 
     def read_lexicon(self, text: str, pos: int, end: int) -> CountedNoun | None:
         """Only a noun of the lexicon, exactly as listed, after the space at ``pos``."""
@@ -81,64 +88,69 @@ class CountedNounReader:
     def read(self, text: str, pos: int, end: int, glued: bool = False) -> CountedNoun | None:
         """The counted noun that starts after the space at ``pos`` (right at ``pos`` when
         ``glued``: a rate's denominator after '/'), ending by ``end``."""
-        words = self.words(text, pos, end, glued=glued)
-        if not words:
+        syllables = self._syllables(text, pos, end, glued)
+        if not syllables:
             return None
+        words = _Words(self, syllables)
         head_start, head_end, head = words[0]
         source = "open"
         lexical = self.lexicon_rx.match(text, head_start, end)
         if lexical and lexical.end() >= head_end:
             # the lexicon knows it, capitalised or not: '3 Nghị định của Chính phủ'
-            head_end, head, source = lexical.end(), lexical.group().lower(), "counted_noun"
-            words = [(head_start, head_end, head)] + [w for w in words if w[0] >= head_end]
+            head = lexical.group().lower()
+            source = "counted_noun"
+            words.restart(lexical.end(), (head_start, lexical.end(), head))
         elif not self._is_head_shape(head):
             return None
         kind = self._head_kind(head, source)
         if kind is None:
             return None
         taken = 1
-        if kind == "classifier" and len(words) > 1 and self._follows_classifier(words[1][2]):
+        if kind == "classifier" and words.has(1) and self._follows_classifier(words[1][2]):
             taken = 2
-        modifiers = 0
-        while taken < len(words) and modifiers < _MODIFIERS and self._is_modifier(words, taken) \
-                and _syllables(words[:taken + 1]) <= _SYLLABLES:
+        modifiers, syllable_count = 0, sum(len(words[k][2].split()) for k in range(taken))
+        while modifiers < _MODIFIERS and words.has(taken) and self._is_modifier(words, taken):
+            syllable_count += len(words[taken][2].split())
+            if syllable_count > _SYLLABLES:
+                break
             taken += 1
             modifiers += 1
         stop = words[taken - 1][1]
         return CountedNoun(head_start, stop, " ".join(text[head_start:stop].lower().split()), source)
 
-    def words(self, text: str, pos: int, end: int, limit: int = 8, glued: bool = False) -> list[tuple[int, int, str]]:
-        """The words after ``pos`` up to the first punctuation, digit or ``end``: (start, end, lower text).
-        A syllable glued to a digit (8h30, in1) is no word: nothing is read."""
-        syllables = []
-        p = pos
-        while len(syllables) < limit:
-            m = (_GLUED_SYLLABLE if glued and not syllables else _SYLLABLE).match(text, p, end)
-            if not m:
-                break
-            s, e = m.span(1)
-            if e < len(text) and (text[e].isdigit() or text[e] in "-_@&"):
-                break
-            syllables.append((s, e, text[s:e]))
-            p = e
-        return self._segment(syllables)
-
-    def _segment(self, syllables: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-        """Longest known word first, else one syllable."""
+    def words(self, text: str, pos: int, end: int, glued: bool = False) -> list[tuple[int, int, str]]:
+        """The first words after ``pos`` (see ``_syllables``), segmented: (start, end, text lower-cased
+        but for its first letter, which tells a name)."""
+        words = _Words(self, self._syllables(text, pos, end, glued))
         out, i = [], 0
-        lowered = [s[2].lower() for s in syllables]
-        while i < len(syllables):
-            for n in range(min(_WORD_LENGTH, len(syllables) - i), 1, -1):
-                word = " ".join(lowered[i:i + n])
-                if word in self.known:
-                    # keep the case of the first syllable: a capital still marks a name
-                    out.append((syllables[i][0], syllables[i + n - 1][1], syllables[i][2][:1] + word[1:]))
-                    i += n
-                    break
-            else:
-                out.append((syllables[i][0], syllables[i][1], syllables[i][2][:1] + lowered[i][1:]))
-                i += 1
+        while words.has(i):
+            out.append(words[i])
+            i += 1
         return out
+
+    @staticmethod
+    def _syllables(text: str, pos: int, end: int, glued: bool) -> list[tuple[int, int, str]]:
+        """The syllables after ``pos`` up to punctuation, a digit or ``end``. A syllable glued to
+        a digit (8h30, in1) ends them, without itself."""
+        m = (_GLUED_RUN if glued else _RUN).match(text, pos, end)
+        if not m:
+            return []
+        syllables, p = [], m.start(1)
+        for piece in m.group(1).split():
+            s = text.index(piece, p)
+            p = s + len(piece)
+            syllables.append((s, p, piece))
+        if p < len(text) and (text[p].isdigit() or text[p] in "-_@&"):
+            syllables.pop()
+        return syllables
+
+    def word_at(self, syllables: list[tuple[int, int, str]], lowered: list[str], i: int) -> tuple[tuple[int, int, str], int]:
+        """The longest known word starting at syllable ``i``, else that syllable; and the next index."""
+        for n in range(min(self.longest.get(lowered[i], 1), len(syllables) - i), 1, -1):
+            word = " ".join(lowered[i:i + n])
+            if word in self.known:
+                return (syllables[i][0], syllables[i + n - 1][1], syllables[i][2][:1] + word[1:]), i + n
+        return (syllables[i][0], syllables[i][1], syllables[i][2][:1] + lowered[i][1:]), i + 1
 
     @staticmethod
     def _is_head_shape(word: str) -> bool:
@@ -165,7 +177,7 @@ class CountedNounReader:
             return False
         return self.classes.of(word) in ("noun", "verb", "classifier", None)
 
-    def _is_modifier(self, words: list[tuple[int, int, str]], i: int) -> bool:
+    def _is_modifier(self, words: "_Words", i: int) -> bool:
         """A noun word that belongs to the compound before it. A lone syllable followed by a
         function word is rather the start of a compound the word list lacks ('dự án nhà ở
         xã hội'): the phrase ends before it."""
@@ -174,11 +186,33 @@ class CountedNounReader:
             return False
         if not (self.classes.of(word) == "noun" or word in self.lexicon):
             return False
-        if " " not in word and i + 1 < len(words):
+        if " " not in word and words.has(i + 1):
             following = words[i + 1][2]
             return not following[:1].islower() or self.classes.of(following) in ("noun", "verb", "adjective")
         return True
 
 
-def _syllables(words: list[tuple[int, int, str]]) -> int:
-    return sum(len(w[2].split()) for w in words)
+class _Words:
+    """The words of a run of syllables, segmented only as far as they are asked for."""
+
+    def __init__(self, reader: CountedNounReader, syllables: list[tuple[int, int, str]]):
+        self.reader, self.syllables = reader, syllables
+        self.lowered = [s[2].lower() for s in syllables]
+        self.found: list[tuple[int, int, str]] = []
+        self.next = 0
+
+    def restart(self, at: int, first: tuple[int, int, str]) -> None:
+        """The first word is ``first`` (a lexicon noun); segmenting goes on after offset ``at``."""
+        self.found = [first]
+        self.next = next((k for k, s in enumerate(self.syllables) if s[0] >= at), len(self.syllables))
+
+    def has(self, i: int) -> bool:
+        while len(self.found) <= i and self.next < len(self.syllables) and len(self.found) < _WORDS_READ:
+            word, self.next = self.reader.word_at(self.syllables, self.lowered, self.next)
+            self.found.append(word)
+        return i < len(self.found)
+
+    def __getitem__(self, i: int) -> tuple[int, int, str]:
+        if not self.has(i):
+            raise IndexError(i)
+        return self.found[i]

@@ -161,15 +161,21 @@ class NumberFinder:
             rf"|(?P<num>{word_alt})\s+(?:{alternation(shares['fraction_joiners'])})\s+(?P<den>{word_alt}))"
             r"(?![\p{L}\p{M}])")
         # '2/3' is a date as often as a share: a share only after a word that takes one (giảm 2/3)
-        self.digit_share_rx = regex.compile(
-            rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(shares['digit_fraction_after'])})\s+"
-            r"(?P<num>[1-9])/(?P<den>[1-9]|10)(?![\d/.,]|-\d)")
+        self.share_before_rx = regex.compile(
+            rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(shares['digit_fraction_after'])})\s+$")
         multiples = spec["multiples"]
         self.multiple_words = {k: Decimal(v) for k, v in multiples["words"].items()}
         self.multiple_rx = regex.compile(
             rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(multiples['markers'])})\s+"
             rf"(?P<n>(?i:{alternation(self.multiple_words)}))(?![\p{{L}}\p{{M}}])")
         # 'nửa tỷ', 'nửa triệu': half of a scale is a number, not a share
+        # key words, one of which each pattern needs: a cheap test keeps the patterns off most sentences
+        last_words = lambda words: {w.split()[-1].lower() for w in words}
+        self.share_word_keys = last_words(shares["words"]) | set(shares["fraction_joiners"])
+        self.multiple_keys = last_words(multiples["markers"])
+        self.half_keys = last_words(shares["half"])
+        self.share_keys = tuple(self.share_word_keys | self.multiple_keys | self.half_keys | {"/"})
+        self.approx_keys = tuple({w.split()[0].lower() for w in self.approx})
         self.half_scale_rx = regex.compile(
             rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(shares['half'])})(?P<s>{scales.replace(')*', ')+')})")
 
@@ -182,7 +188,11 @@ class NumberFinder:
     def find(self, text: str, pos: int = 0, endpos: int | None = None) -> list[NumberMention]:
         """Number expressions in text[pos:endpos], with offsets into ``text``."""
         endpos = len(text) if endpos is None else endpos
-        found = self._quantifiers(text, pos, endpos) + self._shares(text, pos, endpos)
+        # Each pattern runs only where its key word or character occurs: most sentences hold none.
+        lowered = text[pos:endpos].lower()
+        found = self._quantifiers(text, pos, endpos) if any(map(lowered.__contains__, self.approx_keys)) else []
+        if any(map(lowered.__contains__, self.share_keys)):
+            found += self._shares(text, pos, endpos, lowered)
         taken = [(n.start, n.end) for n in found]
         found += self._digits(text, pos, endpos)
         for m in self.words_rx.finditer(text, pos, endpos):
@@ -203,10 +213,11 @@ class NumberFinder:
             found.append(NumberMention(m.start(), m.end(), value, None, True, "quantifier", bool(rest)))
         return found
 
-    def _shares(self, text: str, pos: int, endpos: int) -> list[NumberMention]:
+    def _shares(self, text: str, pos: int, endpos: int, lowered: str) -> list[NumberMention]:
         """Halves, fractions and multiples: một nửa, hai phần ba, giảm 2/3, gấp đôi, nửa tỷ."""
         found = []
-        for m in self.share_rx.finditer(text, pos, endpos):
+        has = lowered.__contains__
+        for m in self.share_rx.finditer(text, pos, endpos) if any(map(has, self.share_word_keys)) else ():
             if m.group("whole"):
                 value = self.share_words[m.group("whole").lower()]
             else:
@@ -215,14 +226,14 @@ class NumberFinder:
                     continue
                 value = _percent(num, den)
             found.append(NumberMention(m.start(), m.end(), value, None, False, "share"))
-        for m in self.digit_share_rx.finditer(text, pos, endpos):
+        for m in _FRACTION_RX.finditer(text, pos, endpos) if has("/") else ():
             num, den = Decimal(m.group("num")), Decimal(m.group("den"))
-            if num < den:
-                found.append(NumberMention(m.start("num"), m.end("den"), _percent(num, den), None, False, "share"))
-        for m in self.multiple_rx.finditer(text, pos, endpos):
+            if num < den and self.share_before_rx.search(text, max(pos, m.start() - 16), m.start()):
+                found.append(NumberMention(m.start(), m.end(), _percent(num, den), None, False, "share"))
+        for m in self.multiple_rx.finditer(text, pos, endpos) if any(map(has, self.multiple_keys)) else ():
             value = self.multiple_words[m.group("n").lower()]
             found.append(NumberMention(m.start("n"), m.end("n"), value, None, False, "multiple"))
-        for m in self.half_scale_rx.finditer(text, pos, endpos):
+        for m in self.half_scale_rx.finditer(text, pos, endpos) if any(map(has, self.half_keys)) else ():
             if any(n.start < m.end() and m.start() < n.end for n in found):
                 continue          # the 'nửa' of 'một nửa'
             found.append(NumberMention(m.start(), m.end(), self._scale(m.group("s")) / 2, None, False, "words", True))
@@ -274,6 +285,7 @@ class NumberFinder:
 
 
 _WORD = re.compile(r"\S+")
+_FRACTION_RX = re.compile(r"(?<![\d/.,])(?P<num>[1-9])/(?P<den>10|[1-9])(?![\d/]|[.,]\d|-\d)")
 
 
 def _percent(num: Decimal, den: Decimal) -> Decimal:
@@ -285,5 +297,5 @@ def _range_units(spec: dict) -> str:
     """The unit forms a range may repeat on both ends ('6%-7%', '1,5 lần đến 2 lần')."""
     sensitive = [f for u in spec["units"] if u.get("case_sensitive") for f in u["forms"] if f != "%"]
     insensitive = [f for u in spec["units"] if not u.get("case_sensitive") for f in u["forms"] if f != "%"]
-    words = rf"(?i:{alternation(insensitive)})" + (f"|{alternation(sensitive)}" if sensitive else "")
+    words = rf"(?i:{trie_alternation(insensitive)})" + (f"|{trie_alternation(sensitive)}" if sensitive else "")
     return rf"\s*%|\s+(?:{words})(?![\p{{L}}\p{{M}}\d])"

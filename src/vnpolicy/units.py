@@ -102,6 +102,8 @@ class UnitFinder:
         counted_nouns.json, exactly as listed, counts (the shipped decision model was trained on
         the units read that way)."""
         end = self._bound(text, pos, end)
+        if not _may_start_unit(text, pos, end):
+            return None
         for rx in (self.percent_rx, self.measure_rx):
             m = rx.match(text, pos, end)
             if m:
@@ -214,6 +216,16 @@ class UnitFinder:
         return UnitMention(first.start, end, " ".join(text[first.start:end].lower().split()), "count", "pos")
 
 
+def _may_start_unit(text: str, pos: int, end: int) -> bool:
+    """Every unit starts with a letter or '%' after at most a few spaces: a number followed by
+    punctuation (most are) is done with at once."""
+    for i in range(pos, min(end, pos + 4)):
+        ch = text[i]
+        if ch != " " and ch != "\t":
+            return ch.isalpha() or ch == "%"
+    return False
+
+
 def _shift(token, by: int):
     from .tokens import Token
     return Token(token.start + by, token.end + by, token.text, token.tag)
@@ -227,7 +239,8 @@ class ComparatorFinder:
             for w in words:
                 self.prefix[w.lower()] = comp
         self.suffix = {w.lower(): comp for comp, words in spec["suffix"].items() for w in words}
-        self.prefix_rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(self.prefix)})\s+$")
+        # searched right to left: the words that end where the amount starts are found first
+        self.prefix_rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(self.prefix)})\s+$", regex.REVERSE)
         self.suffix_rx = regex.compile(rf"\s+(?i:{alternation(self.suffix)}){_END}")
 
     def around(self, text: str, amount_start: int, after_unit: int, is_range: bool, approx: bool,
