@@ -221,11 +221,11 @@ def cost(refine: bool, runs: int = 3) -> None:
             by_sentence = quantities.article(norm, sentences)
             for s in sentences:
                 for q in by_sentence[s.index]:
-                    if q.unit is not None and q.unit.source in ("open", "counted_noun"):
+                    if q.unit is not None and q.unit.source == "guessed":
                         quantities.units.refine(norm, q.number.end, s.end, q.unit)
                         refined += 1
         spent = time.process_time() - t - read
-        print(f"  UnitFinder.refine          {spent:.2f} s more for {refined} counted nouns "
+        print(f"  UnitFinder.refine          {spent:.2f} s more for {refined} guessed counted nouns "
               f"({spent / max(refined, 1) * 1e3:.2f} ms each)")
 
 

@@ -41,7 +41,8 @@ class CountedNoun:
     start: int
     end: int
     code: str           # the noun as written, lower case, one space between syllables
-    source: str         # counted_noun (head in the lexicon) | open (read from word classes)
+    source: str         # counted_noun (head in the lexicon) | open (head a noun of word_classes.json)
+                        # | guessed (head a lower-case word no list knows)
 
 
 class WordClasses:
@@ -105,6 +106,8 @@ class CountedNounReader:
         kind = self._head_kind(head, source)
         if kind is None:
             return None
+        if kind == "guessed":
+            kind, source = "noun", "guessed"
         taken = 1
         if kind == "classifier" and words.has(1) and self._follows_classifier(words[1][2]):
             taken = 2
@@ -157,7 +160,8 @@ class CountedNounReader:
         return word[:1].islower()
 
     def _head_kind(self, word: str, source: str) -> str | None:
-        """'classifier', 'noun', or None when the word cannot head a counted noun."""
+        """'classifier', 'noun', 'guessed' (a word no list knows), or None when the word
+        cannot head a counted noun."""
         if word in self.stops:
             return None
         if word in self.classifiers:
@@ -168,7 +172,7 @@ class CountedNounReader:
         if cls in ("noun", "classifier"):
             return cls
         if cls is None and word.replace(" ", "").isalpha():
-            return "noun"          # unseen: open class, lower-case letters
+            return "guessed"       # unseen: open class, lower-case letters
         return None
 
     def _follows_classifier(self, word: str) -> bool:
@@ -178,18 +182,16 @@ class CountedNounReader:
         return self.classes.of(word) in ("noun", "verb", "classifier", None)
 
     def _is_modifier(self, words: "_Words", i: int) -> bool:
-        """A noun word that belongs to the compound before it. A lone syllable followed by a
-        function word is rather the start of a compound the word list lacks ('dự án nhà ở
-        xã hội'): the phrase ends before it."""
+        """A noun word that belongs to the compound before it. A lone syllable belongs only
+        when the words end after it (2 bến thuyền.): before another word it rather starts a
+        compound the word list lacks ('dự án nhà ở xã hội', 'hãng hàng không giá rẻ', 'tòa nhà
+        hạng A', 'cây cầu bắc qua sông')."""
         word = words[i][2]
         if not word[:1].islower() or word in self.stops or word in self.not_modifiers:
             return False
         if not (self.classes.of(word) == "noun" or word in self.lexicon):
             return False
-        if " " not in word and words.has(i + 1):
-            following = words[i + 1][2]
-            return not following[:1].islower() or self.classes.of(following) in ("noun", "verb", "adjective")
-        return True
+        return " " in word or not words.has(i + 1)
 
 
 class _Words:

@@ -95,7 +95,9 @@ class QuantityReader:
     def _elided(before: list[Quantity]) -> UnitMention | None:
         """'93.000 tỷ (kế hoạch 83.000 tỷ)': the unit of the last scaled quantity that has one."""
         for q in reversed(before):
-            if q.number.scaled and q.unit is not None and q.unit.dimension not in ("percent", "ratio"):
+            # a rate is no donor: '1 tỷ lít mỗi tháng, bù lỗ 800 tỷ' is not 800 tỷ lít/tháng
+            if q.number.scaled and q.unit is not None and q.unit.dimension not in ("percent", "ratio") \
+                    and "/" not in q.unit.code:
                 u = q.unit
                 return UnitMention(u.start, u.end, u.code, u.dimension, "elided")
         return None

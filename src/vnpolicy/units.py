@@ -29,7 +29,8 @@ class UnitMention:
 
     ``source`` tells how it was read: ``lexicon`` (units.json: currency, %, measure),
     ``counted_noun`` (a noun of counted_nouns.json heads it), ``open`` (read from the word
-    classes), ``ratio`` (*20 SV/GV*), ``implied`` (the number implies it: *một nửa* is %,
+    classes), ``guessed`` (its head is a lower-case word no list knows: see ``refine``),
+    ``ratio`` (*20 SV/GV*), ``implied`` (the number implies it: *một nửa* is %,
     *gấp đôi* is times; the span is the words that imply it, which may stand before the
     number), ``elided``/``shared`` (taken from another quantity, see ``vnpolicy.quantities``;
     the span is that quantity's unit), ``pos`` (read by ``refine`` from underthesea's tags)."""
@@ -174,10 +175,11 @@ class UnitFinder:
         return known[0] if known else " ".join(written.lower().split())
 
     def refine(self, text: str, pos: int, end: int, unit: UnitMention | None) -> UnitMention | None:
-        """Check a counted noun read from word classes against underthesea's tags of the words
-        after ``pos`` (about 1 ms): the tagger's noun phrase replaces it, or, when the tagger
-        sees no noun there, there is no unit. Units of the lexicons are returned as they are."""
-        if unit is not None and unit.source not in ("open", "counted_noun"):
+        """A second look, with underthesea's tagger (about 1 ms), at a counted noun whose head no
+        word list knows (source ``guessed``): the tagger's noun phrase after ``pos`` replaces it,
+        or, when the tagger sees no noun there, there is no unit. Every other unit is returned
+        as it is: on the gold sets the word classes read them better than the tagger does."""
+        if unit is None or unit.source != "guessed":
             return unit
         from . import tokens
         window_end = min(end, pos + self.REFINE_WINDOW)
