@@ -19,7 +19,7 @@ from vnpolicy.resources import load as load_model
 from corpus_support import known_failures, load, norm_actor, syllable_f1
 
 MODEL = load_model()
-NUMBERS = NumberFinder(MODEL)
+NUMBERS = NumberFinder(MODEL, all_forms=True)
 DEADLINES, ACTORS = DeadlineFinder(MODEL), ActorFinder(MODEL)
 QUANTITIES = QuantityReader(MODEL)
 EXTRACTOR = vnpolicy.Extractor()

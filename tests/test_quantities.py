@@ -15,7 +15,7 @@ from vnpolicy.units import UnitFinder
 from corpus_support import load as load_corpus
 
 MODEL = load()
-NUMBERS, UNITS, READER = NumberFinder(MODEL), UnitFinder(MODEL), QuantityReader(MODEL)
+NUMBERS, UNITS, READER = NumberFinder(MODEL, all_forms=True), UnitFinder(MODEL), QuantityReader(MODEL)
 
 
 def quantities(text: str):
@@ -63,15 +63,21 @@ def test_rates(text, unit, unit_text):
     assert (q.unit.code, text[q.unit.start:q.unit.end]) == (unit, unit_text)
 
 
-def test_no_unit_is_read_past_the_given_end_or_the_line():
+@pytest.mark.parametrize("open_class", [False, True])
+def test_no_unit_is_read_past_the_given_end(open_class):
     text = "doanh thu 500 tỷ đồng"
     n = NUMBERS.find(text)[0]
-    assert UNITS.after(text, n.end, n.end) is None
-    assert UNITS.after(text, n.end, len(text) - 1) is None     # 'đồn' is no unit
-    assert UNITS.after(text, n.end).code == "VND"
+    assert UNITS.after(text, n.end, n.end, open_class) is None
+    assert UNITS.after(text, n.end, len(text) - 1, open_class) is None     # 'đồn' is no unit
+    assert UNITS.after(text, n.end, open_class=open_class).code == "VND"
+
+
+def test_the_open_reading_stops_at_the_line_end_when_no_end_is_given():
     lines = "đạt 500\nngười mới"
-    assert UNITS.after(lines, lines.index("500") + 3) is None
-    assert UNITS.after(lines, lines.index("500") + 3, open_class=True) is None
+    pos = lines.index("500") + 3
+    assert UNITS.after(lines, pos, open_class=True) is None
+    assert UNITS.after(lines, pos, len(lines), open_class=True) is None
+    assert UNITS.after(lines, pos, lines.index("\n")) is None
 
 
 def test_open_class_only_when_asked_so_old_callers_see_the_lexicon():
@@ -101,6 +107,7 @@ def test_units_a_number_implies(text, span, value, unit, unit_text):
 
 @pytest.mark.parametrize("text", ["từ ngày 2/3 đến 5/3", "Quyết định 1/3 của tỉnh", "trước 30/4"])
 def test_a_date_is_no_share(text):
+    # (every form of the finder is on: shares are read only then)
     assert all(n.kind != "share" for n in NUMBERS.find(text))
 
 
@@ -163,3 +170,14 @@ def test_word_classes_give_each_word_one_class():
         seen = [w for words in spec[part].values() for w in words]
         assert len(seen) == len(set(seen)), part
         assert all(w == w.lower() and w.strip() == w for w in seen)
+
+
+def test_the_lexicon_reading_is_the_one_the_decision_was_trained_on():
+    """Without ``all_forms`` and ``open_class`` the finders read as before the open reading:
+    a range does not repeat its unit, no share, only listed nouns and '/' denominators."""
+    plain = NumberFinder(MODEL)
+    text = "tăng 6%-7%, giảm một nửa, 120 nền, 9 USD/ounce"
+    assert [text[n.start:n.end] for n in plain.find(text)] == ["6", "một", "120", "9"]
+    assert UNITS.after(text, text.index("120") + 3) is None
+    assert UNITS.after(text, text.index("9 USD") + 1).code == "USD"
+    assert UNITS.after(text, text.index("9 USD") + 1, open_class=True).code == "USD/ounce"

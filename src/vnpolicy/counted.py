@@ -29,7 +29,6 @@ from .resources import LanguageData
 
 _RUN = regex.compile(r"[ \t]+([\p{L}\p{M}]+(?:[ \t]+[\p{L}\p{M}]+){0,7})")
 _GLUED_RUN = regex.compile(r"[ \t]*([\p{L}\p{M}]+(?:[ \t]+[\p{L}\p{M}]+){0,7})")
-_LEXICON_SPACE = regex.compile(r"\s+")
 _WORD_LENGTH = 4          # syllables of the longest word looked up
 _MODIFIERS = 2            # noun words after the head that still belong to it
 _SYLLABLES = 6            # the longest counted noun read
@@ -66,7 +65,7 @@ class CountedNounReader:
         self.classes = WordClasses(data["word_classes.json"])
         self.lexicon = {n.lower() for n in nouns["nouns"]}
         self.lexicon_rx = regex.compile(rf"(?i:{alternation(nouns['nouns'])})(?![\p{{L}}\p{{M}}\d])")
-        self.classifiers = {w.lower() for w in nouns["classifiers"]}
+        self.classifiers = {w.lower() for w in nouns["classifiers"] + nouns["open_classifiers"]}
         self.stops = {w.lower() for w in nouns["never_units"] + nouns["not_units"]}
         self.not_modifiers = {w.lower() for w in nouns["not_modifiers"]}
         multi = set(self.classes.general) | self.lexicon | self.classifiers | self.stops | self.not_modifiers
@@ -77,14 +76,6 @@ class CountedNounReader:
             first, n = w.split(" ", 1)[0], w.count(" ") + 1
             if n <= _WORD_LENGTH and n > self.longest.get(first, 1):
                 self.longest[first] = n
-
-    def read_lexicon(self, text: str, pos: int, end: int) -> CountedNoun | None:
-        """Only a noun of the lexicon, exactly as listed, after the space at ``pos``."""
-        m = self.lexicon_rx.match(text, pos + 1, end) if text[pos:pos + 1].isspace() else None
-        if m is None:
-            m = _LEXICON_SPACE.match(text, pos, end)
-            m = m and self.lexicon_rx.match(text, m.end(), end)
-        return CountedNoun(m.start(), m.end(), m.group().lower(), "counted_noun") if m else None
 
     def read(self, text: str, pos: int, end: int, glued: bool = False) -> CountedNoun | None:
         """The counted noun that starts after the space at ``pos`` (right at ``pos`` when
@@ -134,7 +125,7 @@ class CountedNounReader:
     @staticmethod
     def _syllables(text: str, pos: int, end: int, glued: bool) -> list[tuple[int, int, str]]:
         """The syllables after ``pos`` up to punctuation, a digit or ``end``. A syllable glued to
-        a digit (8h30, in1) ends them, without itself."""
+        a digit (8h30, in1), or that ``end`` cuts, ends them, without itself."""
         m = (_GLUED_RUN if glued else _RUN).match(text, pos, end)
         if not m:
             return []
@@ -143,8 +134,8 @@ class CountedNounReader:
             s = text.index(piece, p)
             p = s + len(piece)
             syllables.append((s, p, piece))
-        if p < len(text) and (text[p].isdigit() or text[p] in "-_@&"):
-            syllables.pop()
+        if p < len(text) and (text[p].isalnum() or text[p] in "-_@&"):
+            syllables.pop()          # glued to a digit, or cut by ``end`` inside a word
         return syllables
 
     def word_at(self, syllables: list[tuple[int, int, str]], lowered: list[str], i: int) -> tuple[tuple[int, int, str], int]:

@@ -124,22 +124,31 @@ class NumberWords:
 
 
 class NumberFinder:
-    def __init__(self, data: LanguageData):
+    """Number expressions of a text. ``all_forms`` also reads what the open quantity reading
+    needs: ranges that repeat their unit (từ 6% đến 7%), shares and multiples, number words
+    glued after another word (đầu tư một tỷ), and 'tỷ lệ' as no scale. Without it the finder
+    reads as the shipped decision model (models/decision.json) was trained, so that its weights
+    still reproduce; the open reading replaces it when the decision is retrained."""
+
+    def __init__(self, data: LanguageData, all_forms: bool = False):
         spec = data["numbers.json"]
+        self.all_forms = all_forms
         self.words = NumberWords(spec)
         self.scales = self.words.scales
         scale_alt = "|".join(sorted(map(regex.escape, self.scales), key=len, reverse=True))
         # 'tỷ lệ', 'tỷ giá' are nouns, not the scale 'tỷ' (giảm một nửa tỷ lệ hộ nghèo)
         compounds = alternation(spec["scale_compounds"])
-        scales = rf"(?:\s+(?!(?i:{compounds})(?![\p{{L}}\p{{M}}]))(?:{scale_alt})(?![\p{{L}}\p{{M}}]))*"
+        not_compound = rf"(?!(?i:{compounds})(?![\p{{L}}\p{{M}}]))" if all_forms else ""
+        scales = rf"(?:\s+{not_compound}(?:{scale_alt})(?![\p{{L}}\p{{M}}]))*"
         def single(n: str, s: str, left: str = _LEFT) -> str:
             return rf"{left}(?P<{n}>{_DIGITS}){_RIGHT}(?P<{s}>{scales})"
 
         joiners = "|".join(regex.escape(j) for j in spec["range_joiners"] if j.strip("-–"))
         # 'từ 6% đến 7%': a unit after the first number counts only when the second repeats it
+        first_unit = rf"(?P<ua>{_range_units(data['units.json'])})?" if all_forms else "(?P<ua>(?!))?"
         self.digit_rx = regex.compile(
             single("a", "sa")
-            + rf"(?:(?P<ua>{_range_units(data['units.json'])})?(?:\s*[-–]\s*|\s+(?:{joiners})\s+)"
+            + rf"(?:{first_unit}(?:\s*[-–]\s*|\s+(?:{joiners})\s+)"
             + single("b", "sb", _LEFT_IN_RANGE) + r"(?(ua)(?=(?P=ua)(?![\p{L}\p{M}\d])))" + ")?"
         )
         self.approx = {k: Decimal(v) for k, v in spec["approx_quantifiers"].items()}
@@ -191,7 +200,7 @@ class NumberFinder:
         # Each pattern runs only where its key word or character occurs: most sentences hold none.
         lowered = text[pos:endpos].lower()
         found = self._quantifiers(text, pos, endpos) if any(map(lowered.__contains__, self.approx_keys)) else []
-        if any(map(lowered.__contains__, self.share_keys)):
+        if self.all_forms and any(map(lowered.__contains__, self.share_keys)):
             found += self._shares(text, pos, endpos, lowered)
         taken = [(n.start, n.end) for n in found]
         found += self._digits(text, pos, endpos)
@@ -248,12 +257,16 @@ class NumberFinder:
             if m.group("b"):
                 high = parse_digits(m.group("b"))
                 scale_b = self._scale(m.group("sb"))
-                scale_a = self._scale(m.group("sa")) if m.group("sa").strip() else scale_b
-                low, high = low * scale_a, high * scale_b
-                if high <= low:   # '2020-21', '30-4': not a range of one quantity
+                own_scale = self._scale(m.group("sa"))
+                # '2 đến 3 tỷ' shares the scale; '350.000 đồng đến 200 triệu đồng' does not: a unit stands between
+                scale_a = own_scale if m.group("sa").strip() or m.group("ua") else scale_b
+                if high * scale_b <= low * scale_a:   # '2020-21', '30-4': not a range of one quantity
                     end = m.end("sa") if m.group("sa") else m.end("a")
-                    found.append(NumberMention(m.start(), end, low, None, False, "digits", bool(m.group("sa"))))
+                    # (the reading the decision was trained on lent the second number's scale here)
+                    value = low * (own_scale if self.all_forms else scale_a)
+                    found.append(NumberMention(m.start(), end, value, None, False, "digits", bool(m.group("sa"))))
                     continue
+                low, high = low * scale_a, high * scale_b
                 found.append(NumberMention(m.start(), m.end(), low, high, False, "range", bool(m.group("sb"))))
             else:
                 value = low * self._scale(m.group("sa"))
@@ -263,13 +276,16 @@ class NumberFinder:
     def _from_words(self, m: re.Match) -> NumberMention | None:
         spans = [(m.start() + w.start(), m.start() + w.end()) for w in _WORD.finditer(m.group())]
         lowered = [m.string[a:b].lower() for a, b in spans]
-        # 'đầu tư một tỷ': a run may start inside another word; the number starts at its first digit word
-        while lowered and lowered[0] not in self.words.starters:
-            lowered.pop(0)
-            spans.pop(0)
-        if spans and self.compound_rx.match(m.string, spans[-1][0]):
-            lowered.pop()          # 'hai tỷ lệ': the noun tỷ lệ, not the scale
-            spans.pop()
+        if self.all_forms:
+            # 'đầu tư một tỷ': a run may start inside another word; the number starts at its first digit word
+            while lowered and lowered[0] not in self.words.starters:
+                lowered.pop(0)
+                spans.pop(0)
+            if spans and self.compound_rx.match(m.string, spans[-1][0]):
+                lowered.pop()          # 'hai tỷ lệ': the noun tỷ lệ, not the scale
+                spans.pop()
+        elif not lowered or lowered[0] not in self.words.starters:
+            return None
         # A trailing 'năm' is the noun 'year' far more often than the digit five.
         while len(lowered) > 1 and lowered[-1] in self.words.trailing_not_digit and lowered[-2] not in self.words.zero_tens:
             lowered.pop()
@@ -290,7 +306,8 @@ _FRACTION_RX = re.compile(r"(?<![\d/.,])(?P<num>[1-9])/(?P<den>10|[1-9])(?![\d/]
 
 def _percent(num: Decimal, den: Decimal) -> Decimal:
     """A fraction as a share in per cent, to two decimals as the guide writes it (2/3 -> 66.67)."""
-    return (num / den * 100).quantize(Decimal("0.01")).normalize()
+    share = (num / den * 100).quantize(Decimal("0.01"))
+    return Decimal(int(share)) if share == share.to_integral_value() else share.normalize()
 
 
 def _range_units(spec: dict) -> str:

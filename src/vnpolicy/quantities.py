@@ -50,7 +50,7 @@ class QuantityReader:
     ELIDED_REACH = 2      # sentences back on the same line that an elided unit may come from
 
     def __init__(self, data: LanguageData):
-        self.numbers = NumberFinder(data)
+        self.numbers = NumberFinder(data, all_forms=True)
         self.units = UnitFinder(data)
         self.comparators = ComparatorFinder(data)
         joiners = data["units.json"]["share_joiners"]

@@ -54,20 +54,16 @@ class UnitFinder:
         nouns = data["counted_nouns.json"]
         self.counted = CountedNounReader(data)
         self.by_form: dict[str, tuple[str, str]] = {}
-        insensitive, sensitive = [], []
         for unit in spec["units"]:
             for form in unit["forms"]:
                 key = form if unit.get("case_sensitive") else form.lower()
                 self.by_form[key] = (unit["code"], unit["dimension"])
-                (sensitive if unit.get("case_sensitive") else insensitive).append(form)
-        self.measure_rx = regex.compile(
-            rf"\s*(?P<unit>(?i:{alternation(insensitive)})|{alternation(sensitive)}){_END}"
-            if sensitive else rf"\s*(?P<unit>(?i:{alternation(insensitive)})){_END}")
+        self.lexicon = LexiconReading(spec, nouns, self.by_form)
+        self.measure_rx = _measure_rx(spec["units"], "")
         self.percent_rx = regex.compile(r"\s*(?P<unit>%)")
         self._init_rates(spec)
-        # 'còn 20 SV/GV': a ratio of two nouns the lexicon does not know is still a unit, as written.
-        self.ratio_rx = regex.compile(r"\s*(?P<unit>\p{L}[\p{L}\p{M}]{0,11}\s*/\s*\p{L}[\p{L}\p{M}]{0,11})(?![\p{L}\p{M}\d/])")
-        self.never_rx = regex.compile(rf"\s*(?i:{alternation(nouns['never_units'])}){_END}")
+        self.ratio_rx = self.lexicon.ratio_rx
+        self.never_rx = self.lexicon.never_rx
         self.classifiers = set(nouns["classifiers"])
         self.never_units = set(nouns["never_units"])
         self.times_before_rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(spec['times_before'])})\s+$")
@@ -75,7 +71,7 @@ class UnitFinder:
     def _init_rates(self, spec: dict) -> None:
         forms = [f for u in spec["units"] for f in u["forms"]]
         times = spec["time_denominators"]
-        denominators = alternation(spec["rate_denominators"] + forms + times)
+        denominators = alternation(spec["rate_denominators"] + spec["open_rate_denominators"] + forms + times)
         self.slash_rx = regex.compile(rf"\s*/\s*(?P<num>\d[\d.,]*\s+)?(?P<d>{denominators}){_END}")
         self.open_slash_rx = regex.compile(r"\s*/\s*(?=\p{Ll})")
         self.marker_rx = regex.compile(
@@ -98,10 +94,13 @@ class UnitFinder:
     def after(self, text: str, pos: int, end: int | None = None, open_class: bool = False) -> UnitMention | None:
         """The unit that starts right after ``pos`` (the end of an amount) and ends by ``end``, if any.
 
-        With ``open_class`` a counted noun is read from the words themselves (``vnpolicy.counted``:
-        *2 buổi hội nghị, 120 nền, 5 hành lang kinh tế*); without it, as before, only a noun of
-        counted_nouns.json, exactly as listed, counts (the shipped decision model was trained on
-        the units read that way)."""
+        With ``open_class`` (the open reading) a counted noun is read from the words themselves
+        (``vnpolicy.counted``: *2 buổi hội nghị, 120 nền, 5 hành lang kinh tế*), a rate from its
+        words (*thùng mỗi ngày*, *USD/ounce*, *sinh viên/10.000 dân*), and nothing past the end of
+        the line when ``end`` is not given. Without it, the lexicon reading: exactly the units
+        the shipped decision model was trained on (``LexiconReading``)."""
+        if not open_class:
+            return self.lexicon.after(text, pos, end)
         end = self._bound(text, pos, end)
         if not _may_start_unit(text, pos, end):
             return None
@@ -112,7 +111,7 @@ class UnitFinder:
                 return self._with_rate(text, UnitMention(m.start("unit"), m.end("unit"), code, dim, "lexicon"), end)
         if self.never_rx.match(text, pos, end):
             return None
-        noun = self.counted.read(text, pos, end) if open_class else self.counted.read_lexicon(text, pos, end)
+        noun = self.counted.read(text, pos, end)
         if noun is not None:
             return self._with_rate(text, UnitMention(noun.start, noun.end, noun.code, "count", noun.source), end)
         m = self.ratio_rx.match(text, pos, end)
@@ -138,11 +137,9 @@ class UnitFinder:
 
     def is_time_noun(self, text: str, pos: int, end: int | None = None) -> bool:
         """A duration, age, score or ordinal follows (5 năm, 30 tuổi, 9 điểm) and no measure does
-        (1,5 điểm phần trăm is a measure)."""
-        end = self._bound(text, pos, end)
-        if self.percent_rx.match(text, pos, end) or self.measure_rx.match(text, pos, end):
-            return False
-        return bool(self.never_rx.match(text, pos, end))
+        (1,5 điểm phần trăm is a measure). Read no further than ``end`` when it is given (without
+        it, as the shipped decision model was trained, the words may run past a line break)."""
+        return self.lexicon.is_time_noun(text, pos, end)
 
     def _with_rate(self, text: str, unit: UnitMention, end: int) -> UnitMention:
         """The unit with the denominators after it: /người/năm, mỗi ngày, hằng năm, /10.000 dân."""
@@ -185,8 +182,7 @@ class UnitFinder:
         window_end = min(end, pos + self.REFINE_WINDOW)
         while window_end < end and not text[window_end].isspace():
             window_end += 1
-        found = self.from_tokens([_shift(t, pos) for t in tokens.tag(text[pos:window_end])], text, pos,
-                                 modifiers=self.REFINE_MODIFIERS)
+        found = self._noun_from_tags([_shift(t, pos) for t in tokens.tag(text[pos:window_end])], text, pos)
         if found is None:
             return None
         return self._with_rate(text, found, self._bound(text, pos, end))
@@ -194,9 +190,26 @@ class UnitFinder:
     REFINE_WINDOW = 40    # characters after the number that the tagger sees
     REFINE_MODIFIERS = 2  # nouns after the head that still belong to the counted noun
 
-    def from_tokens(self, tokens, text: str, pos: int, modifiers: int = 0) -> UnitMention | None:
-        """Counted noun from POS tags: '5 quy hoạch', '2 buổi hội nghị'; with ``modifiers``, up
-        to that many nouns after it that belong to it ('23.000 tác phẩm nghệ thuật')."""
+    def from_tokens(self, tokens, text: str, pos: int) -> UnitMention | None:
+        """Counted noun from POS tags when the lexicon knows no unit: '5 quy hoạch', '2 buổi hội nghị'
+        (the lexicon reading's refinement, which ``targets`` applies to accepted classifiers)."""
+        following = [t for t in tokens if t.start >= pos]
+        if not following or text[pos:following[0].start].strip():
+            return None
+        first = following[0]
+        if first.tag not in ("N", "Nc") or not first.text[:1].islower() or first.text.lower() in self.never_units:
+            return None
+        end = first.end
+        if (first.tag == "Nc" or first.text.lower() in self.classifiers) and len(following) > 1:
+            second = following[1]
+            # after a classifier a verb is nominalised: 'trung tâm giao dịch', 'điểm bắn pháo hoa'
+            if second.tag in ("N", "V") and second.text[:1].islower() and not text[first.end:second.start].strip():
+                end = second.end
+        return UnitMention(first.start, end, text[first.start:end].lower(), "count", "pos")
+
+    def _noun_from_tags(self, tokens, text: str, pos: int) -> UnitMention | None:
+        """The open reading's counted noun from POS tags: a noun or classifier head, the word a
+        classifier takes, and up to ``REFINE_MODIFIERS`` nouns of the compound."""
         following = [t for t in tokens if t.start >= pos]
         if not following or text[pos:following[0].start].strip():
             return None
@@ -205,12 +218,11 @@ class UnitFinder:
         if first.tag not in ("N", "Nc", "Nu", "Nb", "Ny") or not first.text[:1].islower() or word in self.counted.stops:
             return None
         end, i = first.end, 1
-        if (first.tag == "Nc" or word in self.classifiers) and len(following) > 1:
+        if (first.tag == "Nc" or word in self.counted.classifiers) and len(following) > 1:
             second = following[1]
-            # after a classifier a verb is nominalised: 'trung tâm giao dịch', 'điểm bắn pháo hoa'
             if second.tag in ("N", "V") and second.text[:1].islower() and not text[first.end:second.start].strip():
                 end, i = second.end, 2
-        for t in following[i:i + modifiers]:
+        for t in following[i:i + self.REFINE_MODIFIERS]:
             if t.tag != "N" or not t.text[:1].islower() or text[end:t.start].strip() \
                     or t.text.lower() in self.counted.stops or t.text.lower() in self.counted.not_modifiers:
                 break
@@ -231,6 +243,67 @@ def _may_start_unit(text: str, pos: int, end: int) -> bool:
 def _shift(token, by: int):
     from .tokens import Token
     return Token(token.start + by, token.end + by, token.text, token.tag)
+
+
+class LexiconReading:
+    """The units read from the lexicons alone, exactly as the shipped decision model
+    (models/decision.json) was trained on them: the currencies, measures and counted nouns
+    listed, with '/' rates of ``rate_denominators``. The open reading of ``UnitFinder`` reads
+    more; this one stays as it is until the decision is retrained on the open reading
+    (``vnpolicy train``), so that the shipped weights still reproduce."""
+
+    def __init__(self, spec: dict, nouns: dict, by_form: dict[str, tuple[str, str]]):
+        units = [u for u in spec["units"] if not u.get("open_only")]
+        self.by_form = by_form
+        denominators = alternation(spec["rate_denominators"] + [f for u in units for f in u["forms"]])
+        rate = rf"(?P<rate>(?:\s*/\s*(?:{denominators}){_END})*)"
+        self.measure_rx = _measure_rx(units, rate)
+        self.percent_rx = regex.compile(rf"\s*(?P<unit>%){rate}")
+        self.noun_rx = regex.compile(rf"\s+(?P<unit>(?i:{alternation(nouns['nouns'])})){_END}{rate}")
+        # 'còn 20 SV/GV': a ratio of two nouns the lexicon does not know is still a unit, as written.
+        self.ratio_rx = regex.compile(r"\s*(?P<unit>\p{L}[\p{L}\p{M}]{0,11}\s*/\s*\p{L}[\p{L}\p{M}]{0,11})(?![\p{L}\p{M}\d/])")
+        self.never_rx = regex.compile(rf"\s*(?i:{alternation(nouns['never_units'])}){_END}")
+
+    def after(self, text: str, pos: int, end: int | None = None) -> UnitMention | None:
+        end = len(text) if end is None else end
+        for rx in (self.percent_rx, self.measure_rx):
+            m = rx.match(text, pos, end)
+            if m:
+                code, dim = self.by_form.get(m.group("unit")) or self.by_form[m.group("unit").lower()]
+                return UnitMention(m.start("unit"), m.end(), code + self._rate(m.group("rate")), dim, "lexicon")
+        if self.never_rx.match(text, pos, end):
+            return None
+        m = self.noun_rx.match(text, pos, end)
+        if m:
+            return UnitMention(m.start("unit"), m.end(), m.group("unit").lower() + self._rate(m.group("rate")),
+                               "count", "counted_noun")
+        m = self.ratio_rx.match(text, pos, end)
+        if m:
+            code = "/".join(part.strip().lower() for part in m.group("unit").split("/"))
+            return UnitMention(m.start("unit"), m.end(), code, "rate", "ratio")
+        return None
+
+    def is_time_noun(self, text: str, pos: int, end: int | None = None) -> bool:
+        end = len(text) if end is None else end
+        if self.percent_rx.match(text, pos, end) or self.measure_rx.match(text, pos, end):
+            return False
+        return bool(self.never_rx.match(text, pos, end))
+
+    def _rate(self, rate: str) -> str:
+        parts = [p.strip() for p in rate.split("/") if p.strip()]
+        out = []
+        for p in parts:
+            known = self.by_form.get(p) or self.by_form.get(p.lower())
+            out.append(known[0] if known else p.lower())
+        return "".join("/" + p for p in out)
+
+
+def _measure_rx(units: list[dict], rate: str) -> regex.Pattern:
+    """A unit of ``units`` (case-insensitive unless the unit says otherwise), then ``rate``."""
+    sensitive = [f for u in units if u.get("case_sensitive") for f in u["forms"]]
+    insensitive = [f for u in units if not u.get("case_sensitive") for f in u["forms"]]
+    alt = rf"(?i:{alternation(insensitive)})" + (f"|{alternation(sensitive)}" if sensitive else "")
+    return regex.compile(rf"\s*(?P<unit>{alt}){_END}{rate}")
 
 
 class ComparatorFinder:
