@@ -1,13 +1,19 @@
 """Units and comparators around an amount: what the number counts and how it bounds it.
 
 ``UnitFinder.after(text, pos, end)`` reads the words right after an amount, never past
-``end`` (the sentence end; by default the end of the line): currencies, %, measures,
-rates (*triệu đồng/người/năm*, *9 triệu thùng mỗi ngày*, *200 sinh viên/10.000 dân*),
-and counted nouns, from the lexicon or read from the words themselves
-(``vnpolicy.counted``). ``UnitFinder.of`` adds the units a number implies (*một nửa* is a
-share, *gấp đôi* a multiple); ``UnitFinder.refine`` checks a counted noun with
-underthesea's tagger, for the few amounts a caller keeps. ``ComparatorFinder`` reads the
-words right before an amount (ít nhất, không quá ...) and the words after its unit (trở lên).
+``end`` (the sentence end). It has two readings:
+
+- the lexicon reading (the default, ``LexiconReading``): currencies, %, measures and the
+  counted nouns of counted_nouns.json, with '/' rates of listed denominators, exactly as the
+  shipped decision model (models/decision.json) was trained on them;
+- the open reading (``open_class=True``): counted nouns read from the words themselves
+  (``vnpolicy.counted``), rates from their words (*triệu đồng/người/năm*, *9 triệu thùng
+  mỗi ngày*, *200 sinh viên/10.000 dân*, *USD/ounce*), nothing past the end of the line.
+
+``UnitFinder.of`` is the open reading plus the units a number implies (*một nửa* is a
+share, *gấp đôi* a multiple); ``UnitFinder.refine`` asks underthesea's tagger about a
+counted noun no word list knows. ``ComparatorFinder`` reads the words right before an
+amount (ít nhất, không quá ...) and the words after its unit (trở lên).
 """
 from __future__ import annotations
 
