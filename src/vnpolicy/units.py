@@ -320,8 +320,7 @@ class ComparatorFinder:
             for w in words:
                 self.prefix[w.lower()] = comp
         self.suffix = {w.lower(): comp for comp, words in spec["suffix"].items() for w in words}
-        # searched right to left: the words that end where the amount starts are found first
-        self.prefix_rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(self.prefix)})\s+$", regex.REVERSE)
+        self.prefix_rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(self.prefix)})\s+$")
         self.suffix_rx = regex.compile(rf"\s+(?i:{alternation(self.suffix)}){_END}")
 
     def around(self, text: str, amount_start: int, after_unit: int, is_range: bool, approx: bool,
