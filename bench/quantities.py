@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/quantities.py                 # dev and train, a summary each
     .venv/bin/python bench/quantities.py --misses        # and every miss, to read
+    .venv/bin/python bench/quantities.py --candidates    # through the candidate step (exclusions applied)
     .venv/bin/python bench/quantities.py --refine        # with UnitFinder.refine on each unit
     .venv/bin/python bench/quantities.py --sample 100    # 100 random corpus quantities, to read
     .venv/bin/python bench/quantities.py --cost          # time the reader on the whole corpus
@@ -51,6 +52,8 @@ from vnpolicy.resources import load  # noqa: E402
 from vnpolicy.segment import Segmenter  # noqa: E402
 from vnpolicy.numbers import NumberFinder  # noqa: E402
 from vnpolicy.quantities import QuantityReader  # noqa: E402
+from vnpolicy.candidates import CandidateFinder  # noqa: E402
+from vnpolicy.pieces import ArticlePieces, Recognisers  # noqa: E402
 
 FAILURES = ("no number", "wrong value", "no unit", "wrong unit")
 
@@ -79,29 +82,37 @@ def close(found: Decimal | None, gold) -> bool:
 class Reader:
     """Every quantity of an article as ``QuantityReader`` reads it, in the caller's offsets."""
 
-    def __init__(self, refine: bool):
+    def __init__(self, refine: bool, candidates: bool = False):
         data = load()
         self.segmenter, self.quantities_of = Segmenter(data), QuantityReader(data)
         self.refine = refine
+        # with ``candidates``: what the decision step sees, the certain exclusions applied
+        self.candidates = CandidateFinder(data) if candidates else None
+        self.recognisers = Recognisers(data) if candidates else None
+
+    def _read(self, norm, sentences):
+        """(sentence, number, unit) of every quantity, or of every candidate."""
+        if self.candidates is not None:
+            pieces = ArticlePieces(self.recognisers, norm.text, sentences)
+            return [(c.sentence, c.number, c.unit) for c in self.candidates.find(norm.text, pieces)]
+        by_sentence = self.quantities_of.article(norm.text, sentences)
+        return [(s, q.number, q.unit) for s in sentences for q in by_sentence[s.index]]
 
     def quantities(self, text: str) -> list[dict]:
         norm = normalize(text)
         sentences = self.segmenter.sentences(norm.text)
-        by_sentence = self.quantities_of.article(norm.text, sentences)
         out = []
-        for s in sentences:
-            for q in by_sentence[s.index]:
-                n, unit = q.number, q.unit
-                if self.refine:
-                    unit = self.quantities_of.units.refine(norm.text, n.end, s.end, unit)
-                start, end = norm.span_to_original(n.start, n.end)
-                unit_text = None
-                if unit is not None:
-                    u0, u1 = norm.span_to_original(unit.start, unit.end)
-                    unit_text = text[u0:u1]
-                out.append({"start": start, "end": end, "value": n.value, "value_max": n.value_max,
-                            "unit": unit.code if unit else None, "unit_text": unit_text,
-                            "source": unit.source if unit else None})
+        for s, n, unit in self._read(norm, sentences):
+            if self.refine:
+                unit = self.quantities_of.units.refine(norm.text, n.end, s.end, unit)
+            start, end = norm.span_to_original(n.start, n.end)
+            unit_text = None
+            if unit is not None:
+                u0, u1 = norm.span_to_original(unit.start, unit.end)
+                unit_text = text[u0:u1]
+            out.append({"start": start, "end": end, "value": n.value, "value_max": n.value_max,
+                        "unit": unit.code if unit else None, "unit_text": unit_text,
+                        "source": unit.source if unit else None})
         return out
 
 
@@ -241,11 +252,13 @@ def main() -> int:
     parser.add_argument("--sample", type=int, metavar="N", help="print N random corpus quantities instead")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cost", action="store_true", help="time the reader on news.jsonl instead")
+    parser.add_argument("--candidates", action="store_true",
+                        help="measure the candidate step (the reader, then the certain exclusions)")
     args = parser.parse_args()
     if args.cost:
         cost(args.refine)
         return 0
-    reader = Reader(args.refine)
+    reader = Reader(args.refine, args.candidates)
     if args.sample:
         sample(reader, args.sample, args.seed)
         return 0

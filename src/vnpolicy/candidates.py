@@ -9,7 +9,6 @@ Offsets are in the normalised text; ``pipeline`` maps them back.
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 
 import regex
@@ -21,9 +20,10 @@ from .patterns import alternation
 from .pieces import ArticlePieces
 from .resources import LanguageData
 from .segment import Sentence
-from .units import ComparatorFinder, UnitFinder, UnitMention
+from .units import UnitFinder, UnitMention
 
 _START = r"(?<![\p{L}\p{M}\d])"
+BORROWED_UNITS = ("elided", "shared")    # units said by another quantity of the text
 
 
 @dataclass
@@ -53,8 +53,13 @@ class Candidate:
 
     @property
     def right(self) -> int:
-        """End of the quantity: past its unit and a comparator written after it (trở lên)."""
-        end = self.unit.end if self.unit else self.number.end
+        """End of the quantity's own words: past its unit when the unit is written after it (a
+        unit borrowed from a neighbour, or implied by words before the number, is not), and past a
+        comparator written after them (trở lên)."""
+        unit = self.unit
+        end = self.number.end
+        if unit is not None and unit.source not in BORROWED_UNITS and unit.end > self.number.end:
+            end = unit.end
         span = self.comparator_span
         return span[1] if span and span[0] >= end else end
 
@@ -62,61 +67,33 @@ class Candidate:
 class CandidateFinder:
     def __init__(self, data: LanguageData):
         self.units = UnitFinder(data)
-        self.comparators = ComparatorFinder(data)
         self.not_amount_alone = {w.lower() for w in data["numbers.json"]["words_not_amount_alone"]}
         excl = data["exclusions.json"]
         self.excluded_before_rx = regex.compile(rf"{_START}(?:{alternation(excl['before'])})\s*[-.]?\s*$")
         self.exception_rx = regex.compile(rf"(?i){_START}(?:{alternation(excl['before_exceptions'])})\s*$")
         self.identifier_rx = regex.compile(rf"(?:{'|'.join(excl['not_a_quantity'])})$")
         self.min_bare_value = excl["min_value_without_unit"]
-        elision = data["elision.json"]
-        self.scale_end_rx = regex.compile(rf"(?i)(?:{alternation(elision['scale_words'])})$")
-        self.share_of_total_rx = regex.compile(rf"(?i)\s*(?:{alternation(elision['share_of_total'])})\s*$")
-        self.change_to_rx = regex.compile(rf"(?i)[\s,]*(?:{alternation(elision['change_to'])})\s*$")
 
     def find(self, text: str, pieces: ArticlePieces) -> list[Candidate]:
         out: list[Candidate] = []
         for sentence in pieces.sentences:
-            bucket = pieces[sentence.index]
-            numbers = bucket["numbers"]
-            if not numbers:
-                continue
-            found = [c for c in (self._candidate(text, sentence, n) for n in numbers
-                                 if not self._excluded(text, sentence, n)) if c is not None]
-            self._fill_elided_units(text, found)
-            # A small bare number that counts nothing named (nguyện vọng 3, Thị trường 1, 15 Hồ
-            # Xuân Hương) is a label or an ordinal; a large one may still be a quota (200.000).
-            out.extend(c for c in found if c.unit is not None or c.number.value >= self.min_bare_value)
+            for q in pieces[sentence.index]["quantities"]:
+                n, unit = q.number, q.unit
+                if self._excluded(text, sentence, n) or self._glued_to_a_name(text, q):
+                    continue
+                # A small bare number that counts nothing named (nguyện vọng 3, Thị trường 1, 15 Hồ
+                # Xuân Hương) is a label or an ordinal; a large one may still be a quota (200.000).
+                if unit is None and n.value < self.min_bare_value:
+                    continue
+                comp = q.comparator
+                span = (comp.start, comp.end) if comp.start is not None else None
+                out.append(Candidate(sentence, n, unit, comp.comparator, span))
         return out
 
-    def _fill_elided_units(self, text: str, found: list[Candidate]) -> None:
-        """Give a quantity without a unit the unit its sentence leaves unsaid (see models/elision.json)."""
-        for i, c in enumerate(found):
-            if c.unit is not None:
-                continue
-            following = found[i + 1] if i + 1 < len(found) else None
-            previous = [p for p in found[:i] if p.unit is not None]
-            if following is not None and following.unit is not None \
-                    and self.share_of_total_rx.match(text, c.right, following.left):
-                c.unit = self._elided(following.unit)          # 300 trên tổng số 600 doanh nghiệp
-            elif previous and previous[-1].unit.dimension == "currency" \
-                    and self.scale_end_rx.search(text, c.number.start, c.number.end):
-                c.unit = self._elided(previous[-1].unit)       # ... 93.000 tỷ (kế hoạch 83.000 tỷ)
-            elif previous and previous[-1] is found[i - 1] and self.change_to_rx.match(text, previous[-1].right, c.left):
-                c.unit = self._elided(previous[-1].unit)       # từ 16 tỉnh lên 42
-
     @staticmethod
-    def _elided(unit: UnitMention) -> UnitMention:
-        return dataclasses.replace(unit, source="elided")
-
-    def _candidate(self, text: str, sentence: Sentence, n: NumberMention) -> Candidate | None:
-        unit = self.units.after(text, n.end, sentence.end)
-        if unit is None and n.end < len(text) and text[n.end].isalpha():
-            return None          # glued to a word that is no unit: a name (5G, 3D, 4K), not an amount
-        unit_end = unit.end if unit else n.end
-        comp = self.comparators.around(text, n.start, unit_end, n.value_max is not None, n.approx)
-        span = (comp.start, comp.end) if comp.start is not None else None
-        return Candidate(sentence, n, unit, comp.comparator, span)
+    def _glued_to_a_name(text: str, q) -> bool:
+        """A number glued to a word that is no unit is part of a name (5G, 3D, 4K), not an amount."""
+        return q.unit is None and q.number.end < len(text) and text[q.number.end].isalpha()
 
     @staticmethod
     def _is_year(text: str, start: int, end: int, value) -> bool:

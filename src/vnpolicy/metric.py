@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import regex
 
-from .candidates import Candidate
+from .candidates import BORROWED_UNITS, Candidate
 from .resources import LanguageData
 from .triggers import governing_cue
 
@@ -101,11 +101,11 @@ class MetricFinder:
         amount_start = cand.left
         left = self._metric_left(text, cand, previous, bucket, amount_start)
         before = self._before_segment(text, left, amount_start, bucket)
-        after_start = cand.unit.end if cand.unit else cand.number.end
-        if cand.comparator_span and cand.comparator_span[0] >= after_start:
-            after_start = cand.comparator_span[1]      # past 'trở lên'
-        if cand.unit is not None and cand.unit.dimension == "count" and cand.unit.source != "elided":
-            after_start = cand.unit.start
+        after_start = cand.right                       # past the unit and a 'trở lên'
+        unit = cand.unit
+        if unit is not None and unit.dimension == "count" and unit.source not in BORROWED_UNITS \
+                and unit.start >= cand.number.end:
+            after_start = unit.start                   # a counted noun names the thing: 4 dự án mới
         right = s.end
         for t in bucket["times"]:
             if t.start >= after_start:

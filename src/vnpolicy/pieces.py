@@ -11,7 +11,7 @@ import dataclasses
 
 from .actors import ActorFinder, ActorMention
 from .deadlines import DeadlineFinder
-from .numbers import NumberFinder
+from .quantities import QuantityReader
 from .resources import LanguageData
 from .segment import Sentence
 from .triggers import TriggerFinder
@@ -21,14 +21,15 @@ class Recognisers:
     """One instance of each recogniser, built once per model."""
 
     def __init__(self, data: LanguageData):
-        self.numbers = NumberFinder(data)
+        self.quantities = QuantityReader(data)
         self.deadlines = DeadlineFinder(data)
         self.triggers = TriggerFinder(data)
         self.actors = ActorFinder(data)
 
 
 class SentencePieces:
-    """The pieces of one sentence: ``pieces["numbers"]``, ``["times"]``, ``["cues"]``,
+    """The pieces of one sentence: ``pieces["quantities"]`` (numbers with their units and
+    comparators), ``["times"]``, ``["cues"]``,
     ``["raw_actors"]`` (as found, with the acronyms defined before), ``["acronyms"]`` (those it
     defines) and ``["actors"]`` (anaphora resolved)."""
 
@@ -50,15 +51,17 @@ class ArticlePieces:
     def __init__(self, recognisers: Recognisers, text: str, sentences: list[Sentence]):
         self.recognisers, self.text, self.sentences = recognisers, text, sentences
         self.by_sentence = [SentencePieces(self, s) for s in sentences]
-        self._numbers: list[list] | None = None
+        self._quantities: dict | None = None
 
     def __getitem__(self, sentence_index: int) -> SentencePieces:
         return self.by_sentence[sentence_index]
 
     def compute(self, kind: str, sentence: Sentence) -> list:
         r, text = self.recognisers, self.text
-        if kind == "numbers":
-            return self._numbers_by_sentence()[sentence.index]
+        if kind == "quantities":
+            if self._quantities is None:      # read for the whole article at once
+                self._quantities = r.quantities.article(text, self.sentences)
+            return self._quantities[sentence.index]
         if kind == "times":
             return r.deadlines.find(text, sentence.start, sentence.end)
         if kind == "cues":
@@ -72,18 +75,6 @@ class ArticlePieces:
         if kind == "actors":
             return self._resolved_actors(sentence)
         raise KeyError(kind)
-
-    def _numbers_by_sentence(self) -> list[list]:
-        """Numbers are read in one pass over the whole article (one regex call instead of one
-        per sentence) and dealt to their sentences; none crosses a sentence boundary."""
-        if self._numbers is None:
-            starts = [s.start for s in self.sentences]
-            self._numbers = [[] for _ in self.sentences]
-            for n in self.recognisers.numbers.find(self.text):
-                i = bisect.bisect_right(starts, n.start) - 1
-                if i >= 0 and n.end <= self.sentences[i].end:
-                    self._numbers[i].append(n)
-        return self._numbers
 
     def _acronyms_before(self, index: int) -> dict[str, tuple[str, str]]:
         """Acronyms defined earlier in the article (Công ty ... (DATC)), so that a later bare

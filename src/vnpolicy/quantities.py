@@ -11,12 +11,14 @@ is taken from the quantity it is said with:
 - *elided*: in *thu nội địa 93.000 tỷ (kế hoạch 83.000 tỷ)* or *Việt Nam đón 18 triệu lượt
   khách, Thái Lan đón 40 triệu*, a number with a scale word and nothing after it takes the
   unit of the last scaled quantity with a unit before it, in its sentence or the
-  ``ELIDED_REACH`` sentences before it on the same line.
+  ``ELIDED_REACH`` sentences before it on the same line; and the end of a change *từ 16
+  tỉnh lên 42* counts what its start does.
 
 Such a unit keeps the offsets of the words that say it, in the other quantity.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -55,20 +57,31 @@ class QuantityReader:
         self.comparators = ComparatorFinder(data)
         joiners = data["units.json"]["share_joiners"]
         self.share_rx = regex.compile(rf"\s+(?i:{alternation(joiners)})\s+")
+        self.change_to_rx = regex.compile(rf"[\s,]*(?i:{alternation(data['units.json']['change_to'])})\s+")
 
     def article(self, text: str, sentences: Sequence[Sentence]) -> dict[int, list[Quantity]]:
         """The quantities of each sentence (by ``Sentence.index``), elided units filled in from
-        the sentences before it."""
+        the sentences before it. The numbers are read in one pass over the whole text (one
+        regex call, not one per sentence) and dealt to their sentences; none crosses a
+        sentence's end."""
+        starts = [s.start for s in sentences]
+        numbers: list[list[NumberMention]] = [[] for _ in sentences]
+        for n in self.numbers.find(text):
+            i = bisect.bisect_right(starts, n.start) - 1
+            if i >= 0 and n.end <= sentences[i].end:
+                numbers[i].append(n)
         out: dict[int, list[Quantity]] = {}
         for i, s in enumerate(sentences):
             earlier = [q for prev in sentences[max(0, i - self.ELIDED_REACH):i]
                        if prev.paragraph == s.paragraph for q in out[prev.index]]
-            out[s.index] = self.sentence(text, s.start, s.end, earlier)
+            out[s.index] = self.sentence(text, s.start, s.end, earlier, numbers[i]) if numbers[i] else []
         return out
 
-    def sentence(self, text: str, start: int, end: int, earlier: Sequence[Quantity] = ()) -> list[Quantity]:
-        """The quantities of text[start:end]; ``earlier`` are those an elided unit may come from."""
-        numbers = self.numbers.find(text, start, end)
+    def sentence(self, text: str, start: int, end: int, earlier: Sequence[Quantity] = (),
+                 numbers: list[NumberMention] | None = None) -> list[Quantity]:
+        """The quantities of text[start:end]; ``earlier`` are those an elided unit may come from;
+        ``numbers`` the numbers already found there."""
+        numbers = self.numbers.find(text, start, end) if numbers is None else numbers
         units = [self.units.of(text, n, end) for n in numbers]
         for i, n in enumerate(numbers):
             if units[i] is None and i + 1 < len(numbers):
@@ -77,6 +90,9 @@ class QuantityReader:
         for n, unit in zip(numbers, units):
             if unit is None and n.scaled:
                 unit = self._elided(list(earlier) + out)
+            if unit is None and out and out[-1].unit is not None and self.change_to_rx.fullmatch(text, out[-1].end, n.start):
+                u = out[-1].unit                # 'từ 16 tỉnh lên 42': the end counts what the start does
+                unit = UnitMention(u.start, u.end, u.code, u.dimension, "elided")
             own_end = n.end if unit is None or unit.source in _BORROWED or unit.end <= n.end else unit.end
             comparator = self.comparators.around(text, n.start, own_end, n.value_max is not None, n.approx,
                                                  start=start, end=end)
