@@ -4,7 +4,6 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -181,16 +180,6 @@ def test_html_page_main_text_and_metadata(tmp_path):
     assert doc["url"] == "https://tin.example.vn/ha-noi-tang-truong.html"
     assert doc["title"] == "Hà Nội đặt mục tiêu tăng trưởng"
     assert doc["targets"] and all("Trang chủ" not in t["sentence"]["text"] for t in doc["targets"])
-
-
-def test_html_without_trafilatura_says_how_to_install_it(tmp_path, monkeypatch, capfd):
-    monkeypatch.setitem(sys.modules, "trafilatura", None)      # import trafilatura -> ImportError
-    code, lines = run(tmp_path, FIXTURES / "page.html", extra=["-w", "1"])
-    assert code == 1
-    assert lines[0]["id"] == str(FIXTURES / "page.html")
-    assert "vnpolicy[html]" in lines[0]["error"]
-    err = capfd.readouterr().err
-    assert "vnpolicy[html]" in err and "Traceback" not in err
 
 
 def test_read_tasks_streams_without_decoding(tmp_path):

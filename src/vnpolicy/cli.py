@@ -1,8 +1,8 @@
 """Command line: ``vnpolicy extract``, ``batch``, ``show``, ``eval``, ``schema``.
 
-Exit codes: 0 success; 1 some input could not be read (the others were still processed), or
-in ``batch`` some record got an error line; 2 bad command line; 3 the language model
-directory is invalid; 130 interrupted.
+Exit codes (``exitcodes.py``): 0 success; 1 some input could not be read (the others were
+still processed), or in ``batch`` some record got an error line; 2 bad command line or a
+missing optional extra; 3 the language model directory is invalid; 130 interrupted.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_MODEL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+from .exitcodes import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_MODEL, EXIT_OK, EXIT_USAGE
 
 
 def _dump(document: dict, pretty: bool) -> str:
@@ -209,9 +209,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from .extras import MissingExtra
     from .resources import ModelError
     try:
         return args.func(args)
+    except MissingExtra as exc:      # raised before any output is opened
+        _error(str(exc))
+        return EXIT_USAGE
     except ModelError as exc:
         _error(f"language model: {exc}")
         return EXIT_MODEL
