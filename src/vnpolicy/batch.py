@@ -229,7 +229,7 @@ def run_batch(options: BatchOptions, error: Callable[[str], None]) -> int:
             progress.close()
             error(f"{options.output}: cannot write ({exc.strerror or exc})")
             return EXIT_INPUT
-    writer = Writer(out, options.fmt)
+    writer = Writer(out, options.fmt, array=True)      # --format json: one array of every record
     spec = WorkerSpec(options.model, options.published, "line" if options.fmt == "jsonl" else "doc",
                       options.max_bytes)
     costs: deque[int] = deque()     # input bytes of the records read but not yet written
@@ -279,6 +279,7 @@ def run_batch(options: BatchOptions, error: Callable[[str], None]) -> int:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
         progress.close()
         try:
+            writer.close()
             if to_stdout:
                 out.flush()
             else:

@@ -44,20 +44,32 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from .export import Writer
     from .inputs import InputError, read_text
     from .pipeline import Extractor
+    from .records import ExtractionResult
     extractor = Extractor(_model_dir(args))
     status = EXIT_OK
-    writer = Writer(sys.stdout, args.format)
-    for path in args.files:
-        try:
-            text = read_text(path, args.max_bytes)
-        except InputError as exc:
-            _error(str(exc))
-            status = EXIT_INPUT
-            continue
-        result = extractor.extract(text, args.published, id=path)
-        writer.write(result.to_dict())
-        sys.stdout.flush()
+    # several inputs in --format json make one array; each input gives a document, a failed one too
+    writer = Writer(sys.stdout, args.format, array=len(args.files) > 1)
+    try:
+        for path in args.files:
+            try:
+                text = read_text(path, args.max_bytes)
+            except InputError as exc:
+                _error(str(exc))
+                status = EXIT_INPUT
+                result = ExtractionResult(id=path, published=_iso(args.published), error=str(exc))
+            else:
+                result = extractor.extract(text, args.published, id=path)
+            writer.write(result.to_dict())
+            sys.stdout.flush()
+    finally:
+        writer.close()
     return status
+
+
+def _iso(published: str | None) -> str | None:
+    from .pipeline import parse_published
+    date = parse_published(published)
+    return date.isoformat() if date else None
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -153,8 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", parents=[common], help="targets of one or more article files as JSON")
     p.add_argument("files", nargs="+", metavar="FILE", help="text files; - reads stdin")
     p.add_argument("--format", choices=("json", "jsonl", "csv"), default="json",
-                   help="json: one indented document per input (default); jsonl: one compact line per input; "
-                        "csv: one row per target with flat columns")
+                   help="json: one indented document for one input, a JSON array of them for several "
+                        "(default); jsonl: one compact line per input; csv: one row per target with flat "
+                        "columns; an input that cannot be read gives a document, line or row with 'error'")
     p.add_argument("--jsonl", dest="format", action="store_const", const="jsonl", help="same as --format jsonl")
     p.add_argument("--max-bytes", type=int, default=max_bytes_from_env(), metavar="N",
                    help="refuse a single article larger than N bytes (default 20 MB; env VNPOLICY_MAX_BYTES)")
@@ -186,8 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "RSS/Atom feeds, HTML pages (needs vnpolicy[html])")
     p.add_argument("-o", "--output", default="-", help="output file (default stdout)")
     p.add_argument("--format", choices=("jsonl", "json", "csv"), default="jsonl",
-                   help="jsonl: one line per record (default); json: one indented document per record; "
-                        "csv: one row per target")
+                   help="jsonl: one line per record (default); json: one JSON array of indented documents; "
+                        "csv: one row per target (a row with 'error' for a failed record)")
     p.add_argument("-w", "--workers", type=_positive, default=None, metavar="N",
                    help="worker processes (default: all cores); with --engine dask, local cluster size")
     p.add_argument("--resume", action="store_true",

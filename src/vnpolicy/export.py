@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import textwrap
 from typing import IO, Any, Iterable
 
 FORMATS = ("json", "jsonl", "csv")
@@ -59,24 +60,50 @@ def csv_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 class Writer:
-    """Writes result documents to ``stream`` in one of ``FORMATS``."""
+    """Writes result documents to ``stream`` in one of ``FORMATS``.
 
-    def __init__(self, stream: IO[str], fmt: str = "jsonl"):
+    With ``array=True`` the ``json`` format writes one JSON array of the documents (streamed,
+    as ``json.dumps(documents, indent=2)`` would print it) instead of one document; call
+    ``close()`` at the end, also after an interruption, so that the array is closed.
+    """
+
+    def __init__(self, stream: IO[str], fmt: str = "jsonl", array: bool = False):
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         self.stream, self.fmt = stream, fmt
-        self._csv = None
+        self.array = array and fmt == "json"
+        self._written = 0
+        self._closed = False
+        self._csv: csv.DictWriter[str] | None = None
 
     def write(self, document: dict[str, Any]) -> None:
-        if self.fmt == "json":
+        if self.array:
+            opening = "[\n" if self._written == 0 else ",\n"
+            self.stream.write(opening + textwrap.indent(to_json(document, pretty=True), "  "))
+        elif self.fmt == "json":
             self.stream.write(to_json(document, pretty=True) + "\n")
         elif self.fmt == "jsonl":
             self.stream.write(to_json(document, pretty=False) + "\n")
         else:
-            if self._csv is None:
-                self._csv = csv.DictWriter(self.stream, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-                self._csv.writeheader()
-            self._csv.writerows(csv_rows(document))
+            self._csv_writer().writerows(csv_rows(document))
+        self._written += 1
+
+    def _csv_writer(self) -> csv.DictWriter[str]:
+        if self._csv is None:
+            self._csv = csv.DictWriter(self.stream, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+            self._csv.writeheader()
+        return self._csv
+
+    def close(self) -> None:
+        """End the output, so that it parses even when empty: the closing bracket of a JSON
+        array (``[]`` if nothing was written), the header of a CSV without rows."""
+        if self._closed:
+            return
+        self._closed = True
+        if self.array:
+            self.stream.write("[]\n" if self._written == 0 else "\n]\n")
+        elif self.fmt == "csv":
+            self._csv_writer()
 
     def write_all(self, documents: Iterable[dict[str, Any]]) -> None:
         for d in documents:
