@@ -4,6 +4,7 @@ and round-trips its settings and custom language data through to_disk/from_disk 
 to_bytes/from_bytes."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 
@@ -123,8 +124,8 @@ def test_component_reads_published_from_doc(full_nlp):
     doc = full_nlp.make_doc(text)
     doc._.published = "2030-03-01"
     doc = full_nlp(doc)
-    assert doc._.targets[0].deadline.date == "2030-12-31"
-    assert full_nlp(text)._.targets[0].deadline.date == "2024-12-31"   # the component's default
+    assert doc._.targets[0].deadline.date == dt.date(2030, 12, 31)
+    assert full_nlp(text)._.targets[0].deadline.date == dt.date(2024, 12, 31)   # the component's default
 
 
 def test_component_on_whitespace_tokenizer():

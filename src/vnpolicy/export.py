@@ -14,7 +14,8 @@ from typing import IO, Any, Iterable
 FORMATS = ("json", "jsonl", "csv")
 
 CSV_COLUMNS = [
-    "source_id", "source_url", "published", "actor", "actor_type", "actor_inherited", "metric",
+    "source_id", "source_url", "published", "actor", "actor_type", "actor_inherited", "actor_successor",
+    "actor_period", "metric",
     "value", "value_max", "comparator", "unit", "deadline", "deadline_text", "deadline_inherited",
     "amount_text", "amount_start", "amount_end", "sentence", "sentence_start", "sentence_end",
     "rule", "confidence", "error",
@@ -45,6 +46,7 @@ def csv_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
             **base,
             "actor": actor.get("name"), "actor_type": actor.get("type"),
             "actor_inherited": _flag(actor.get("inherited")),
+            "actor_successor": actor.get("successor"), "actor_period": actor.get("period"),
             "metric": (t.get("metric") or {}).get("text"),
             "value": t["amount"]["value"], "value_max": t["amount"]["value_max"],
             "comparator": t["amount"]["comparator"], "unit": t["unit"]["code"],

@@ -12,6 +12,7 @@ from .normalize import NormalizedText, normalize
 from .records import Actor, Amount, Deadline, ExtractionResult, Metric, Span, Target, Unit
 from .resources import load
 from .segment import Segmenter
+from .succession import SuccessionTable
 from .targets import Candidate, TargetAssembler
 from . import tokens
 
@@ -38,6 +39,7 @@ class Extractor:
         self.data.check()          # a broken model fails here, with the file it trips on
         self.segmenter = Segmenter(self.data)
         self.assembler = TargetAssembler(self.data, tokens.tag if use_pos else None)
+        self.succession = SuccessionTable(self.data)
 
     def warm_up(self) -> "Extractor":
         """Load now what would otherwise load on first need (underthesea's tagger, ~1-2 s), e.g.
@@ -81,13 +83,15 @@ class Extractor:
         if c.deadline is not None:
             d0, d1, dtext = self._span(norm, c.deadline.start, c.deadline.end)
             value = c.deadline_value
-            deadline = Deadline(dtext, value.date.isoformat() if value and value.date else None,
+            deadline = Deadline(dtext, value.date if value else None,
                                 value.granularity if value else "unknown", d0, d1, c.deadline_inherited)
         actor = None
         if c.actor is not None:
             t0, t1, ttext = self._span(norm, c.actor.start, c.actor.end)
-            actor = Actor(ttext, c.actor.name, c.actor.type, t0, t1, c.actor_inherited,
-                          c.actor.canonical or c.actor.name)
+            canonical = c.actor.canonical or c.actor.name
+            place = self.succession.of(canonical, c.actor.type)
+            actor = Actor(ttext, c.actor.name, c.actor.type, t0, t1, c.actor_inherited, canonical,
+                          place.successor if place else None, place.period if place else None)
         return Target(Span(s0, s1, stext), actor, metric, amount, unit, deadline,
                       rule=f"{c.rule}:{c.cue.word if c.cue else '-'}", confidence=round(c.confidence, 2))
 
