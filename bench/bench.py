@@ -182,12 +182,14 @@ def word_tokenize_rate(texts: list[str], limit: int) -> dict:
 
 
 def commit() -> str:
-    """The commit measured, with '+changes' when the work tree differs from it."""
+    """The commit measured, with '+changes' when its code or data (src/, models/, the bench
+    scripts, pyproject.toml) differ from it in the work tree."""
+    code = ["src", "models", "bench/bench.py", "bench/spacy_bench.py", "pyproject.toml"]
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                               cwd=str(ROOT), check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
-                               text=True, cwd=str(ROOT), check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", *code],
+                               capture_output=True, text=True, cwd=str(ROOT), check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return head + ("+changes" if dirty else "")
@@ -318,7 +320,7 @@ def main() -> int:
                     "scaling": scaling, "hardware_scaling": hw, "word_tokenize": wt, "ratio_one_core": ratio,
                     "peak_rss_mb_bench_process": rss_total}
         if spacy_result:
-            document["spacy"] = spacy_result
+            document["spacy"] = {**spacy_result, "machine": info}
         args.json.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {args.json}")
     return 0

@@ -72,6 +72,7 @@ def measure(texts: list[str], n_process: int = 2) -> dict[str, Any]:
             from_bytes = time.perf_counter() - t
             out["doc_bytes"] = {"to_bytes_ms": 1000 * to_bytes / count, "from_bytes_ms": 1000 * from_bytes / count,
                                 "bytes_per_doc": sum(map(len, data)) / count,
+                                "kb_per_doc": sum(map(len, data)) / count / 1000,
                                 "tokens_per_doc": sum(len(d) for d in docs) / count}
     return out
 
@@ -92,7 +93,7 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
                                                "(syllables, n_process=1)"))
     b = r["doc_bytes"]
     out.append(("spaCy: Doc to/from bytes", f"{b['to_bytes_ms']:.1f} ms + {b['from_bytes_ms']:.1f} ms per doc "
-                                           f"({b['bytes_per_doc'] / 1000:.0f} KB, {b['tokens_per_doc']:.0f} tokens)"))
+                                           f"({b['kb_per_doc']:.0f} KB, {b['tokens_per_doc']:.0f} tokens)"))
     return out
 
 
