@@ -153,6 +153,23 @@ def test_normalisation_rules():
     assert evaluate.normalize_unit("Điểm phần trăm") == "percentage_point"
     assert evaluate.normalize_unit(None) is None
     assert evaluate.fold("Thuỷ lợi HOÀ") == "thủy lợi hòa"
+
+
+@pytest.mark.parametrize("predicted, gold, agree", [
+    ("nhà máy", "nhà máy lọc dầu", True),        # a counted noun agrees with a longer reading of it
+    ("nhà máy lọc dầu", "nhà máy", True),
+    ("chuyến đôi", "chuyến", True),
+    ("chuyến", "chuyến đôi/ngày", False),        # a rate is not its numerator
+    ("thùng/ngày", "thùng dầu/ngày", True),      # part by part across '/'
+    ("lượt khách", "khách", False),              # the syllables must begin the other's
+    ("tấn", "tấn hàng", False),                  # codes and symbols must be equal
+    ("đồng", "VND", True),
+    ("USD/người", "usd/người/năm", False),
+    (None, "dự án", False),
+    (None, None, True),
+])
+def test_units_agree_by_extent(predicted, gold, agree):
+    assert evaluate.units_agree(predicted, gold) is agree
     assert evaluate.fold("quý") == evaluate.fold("qúy")     # the same fold on both sides
 
 
@@ -294,11 +311,21 @@ def test_same_as_reference_on_tricky_set(tmp_path, capsys):
 
 
 @needs_scorer
-@pytest.mark.parametrize("variant", ["ties", "nested", "empty"])
+@pytest.mark.parametrize("variant", ["ties", "nested", "empty", "unit_extent"])
 def test_same_as_reference_on_overlap_variants(tmp_path, variant):
     """Spans that overlap several gold items, ties in every direction, and empty files."""
     if variant == "empty":
         golds, preds = [{"id": "a-1", "targets": []}], []
+    elif variant == "unit_extent":
+        # counted nouns of other extents, rates, symbols; each pair either core or WRONG(unit)
+        pairs = [("nhà máy", "nhà máy lọc dầu"), ("chuyến", "chuyến đôi/ngày"), ("chuyến đôi", "chuyến"),
+                 ("tấn", "tấn hàng"), ("lượt khách", "khách"), ("thùng/ngày", "thùng dầu/ngày")]
+        golds = [{"id": "a-1", "targets": [
+            {"amount": [10 * k, 10 * k + 3], "value": 5, "value_max": None, "comparator": "eq", "unit": g,
+             "deadline": None, "actor": None, "metric": "xây", "borderline": False}
+            for k, (_, g) in enumerate(pairs)]}]
+        preds = [{"id": "a-1", "targets": [pred(10 * k, 10 * k + 3, 5, p, metric="xây")
+                                           for k, (p, _) in enumerate(pairs)]}]
     else:
         gold_spans = [(0, 10), (5, 15), (10, 20), (30, 34)] if variant == "ties" else [(0, 20), (2, 4), (6, 9)]
         pred_spans = [(5, 10), (5, 10), (8, 12), (0, 40), (31, 33)] if variant == "ties" else \

@@ -1,13 +1,18 @@
-"""Checks on the actor gazetteer data (models/gazetteer/provinces.json and
-organisations.json): structure, the 63/34 province counts around the 1 July 2025
-merger, NFC text, and that no surface form points at two different actors."""
+"""Checks on the actor gazetteer data (models/gazetteer/provinces.json, organisations.json
+and countries.json): structure, the 63/34 province counts around the 1 July 2025 merger,
+the 195 states of the country list, NFC text, forms that the matcher can actually meet,
+and that no surface form points at two different actors."""
 
 import json
 import pathlib
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import pytest
+
+from vnpolicy.actors import ActorFinder
+from vnpolicy.normalize import normalize
+from vnpolicy.resources import load as load_model
 
 GAZ = pathlib.Path(__file__).resolve().parents[1] / "models" / "gazetteer"
 
@@ -19,6 +24,12 @@ ORG_TYPES = {
     "ministry", "government", "legislature", "central_agency", "state_group",
     "company", "bank", "association", "international",
 }
+COUNTRY_TYPES = {"country", "territory", "bloc"}
+# Short forms left out of the gazetteer because most of their corpus hits are not the
+# country (countries.json _doc gives the counts). Matching is case-sensitive at word edges,
+# so any of these as a form would fire on given names, place names and ordinary words.
+AMBIGUOUS_SHORT_FORMS = ["Anh", "Đức", "Nhật", "Hàn", "Ý", "Áo", "Mali", "Jordan", "Georgia",
+                         "Congo", "Đại Hàn", "Tòa Thánh"]
 
 
 def _load(name):
@@ -34,6 +45,11 @@ def provinces():
 @pytest.fixture(scope="module")
 def organisations():
     return _load("organisations.json")
+
+
+@pytest.fixture(scope="module")
+def countries():
+    return _load("countries.json")
 
 
 def _strings(obj):
@@ -60,7 +76,7 @@ def _check_entry_common(e, allowed_types):
     assert len(forms) == len(set(forms)), f"duplicate form in {e['name']}: {forms}"
 
 
-@pytest.mark.parametrize("fname", ["provinces.json", "organisations.json"])
+@pytest.mark.parametrize("fname", ["provinces.json", "organisations.json", "countries.json"])
 def test_top_level_and_nfc(fname):
     raw = (GAZ / fname).read_text(encoding="utf-8")
     assert unicodedata.is_normalized("NFC", raw), f"{fname} is not NFC"
@@ -112,25 +128,66 @@ def test_organisation_structure(organisations):
         _check_entry_common(e, ORG_TYPES)
 
 
-def _all_entries(provinces, organisations):
+def test_country_structure(countries):
+    for e in countries["entries"]:
+        _check_entry_common(e, COUNTRY_TYPES)
+
+
+def test_country_counts(countries):
+    entries = countries["entries"]
+    types = Counter(e["type"] for e in entries)
+    assert set(types) == COUNTRY_TYPES
+    assert types["country"] == 195          # the 193 UN member states and the 2 observer states
+    observers = {"Palestine", "Vatican"}
+    assert observers <= {e["name"] for e in entries if e["type"] == "country"}
+    assert {e["name"] for e in entries if e["type"] == "territory"} == {"Đài Loan", "Hồng Kông", "Ma Cao"}
+    assert {"EU", "ASEAN"} <= {e["name"] for e in entries if e["type"] == "bloc"}
+
+
+@pytest.mark.parametrize("fname", ["organisations.json", "countries.json"])
+def test_forms_are_in_matching_form(fname):
+    # The matcher runs on normalize()'s output (new-style tone marks, ASCII hyphen): a form
+    # that normalisation would change (Thuỵ Sĩ, Bà Rịa – Vũng Tàu) can never be found.
+    for e in _load(fname)["entries"]:
+        for form in [e["name"], *e["aliases"]]:
+            assert normalize(form).text == form, (e["name"], form)
+
+
+def test_ambiguous_short_forms_left_out(provinces, organisations, countries):
+    forms = {f for _, e in _all_entries(provinces, organisations, countries) for f in [e["name"], *e["aliases"]]}
+    assert not forms & set(AMBIGUOUS_SHORT_FORMS)
+
+
+def test_every_country_form_is_found_whole(countries):
+    # Each form, standing in a sentence, is one mention of its own entry: not shadowed by a
+    # longer name or an organisation pattern, not split into two names.
+    finder = ActorFinder(load_model())
+    for e in countries["entries"]:
+        for form in [e["name"], *e["aliases"]]:
+            text = f"Theo kế hoạch, {form} sẽ đầu tư thêm."
+            found = [(text[m.start:m.end], m.canonical, m.type) for m in finder.find(text)]
+            assert found == [(form, e["name"], e["type"])], (form, found)
+
+
+def _all_entries(provinces, organisations, countries):
     out = [("provinces", e) for e in provinces["entries"]]
     out += [("organisations", e) for e in organisations["entries"]]
-    countries = GAZ / "countries.json"
-    if countries.exists():
-        out += [("countries", e) for e in _load("countries.json")["entries"]]
+    out += [("countries", e) for e in countries["entries"]]
     return out
 
 
-def test_names_unique(provinces, organisations):
+def test_names_unique(provinces, organisations, countries):
     seen = {}
-    for src, e in _all_entries(provinces, organisations):
+    for src, e in _all_entries(provinces, organisations, countries):
         key = e["name"].casefold()
         assert key not in seen, f"name {e['name']!r} in {src} and {seen[key]}"
         seen[key] = src
 
 
-def test_no_alias_shared_or_equal_to_another_name(provinces, organisations):
-    entries = _all_entries(provinces, organisations)
+def test_no_alias_shared_or_equal_to_another_name(provinces, organisations, countries):
+    # Across all three files: a country form equal to a province or organisation form
+    # (case-folded) would send one surface string to two actors.
+    entries = _all_entries(provinces, organisations, countries)
     owner = {}
     for i, (src, e) in enumerate(entries):
         for form in [e["name"], *e["aliases"]]:

@@ -1,4 +1,4 @@
-"""Command line: ``vnpolicy extract``, ``batch``, ``show``, ``eval``, ``schema``.
+"""Command line: ``vnpolicy extract``, ``batch``, ``show``, ``eval``, ``train``, ``schema``.
 
 Exit codes (``exitcodes.py``): 0 success; 1 some input could not be read (the others were
 still processed), or in ``batch`` some record got an error line; 2 bad command line or a
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from .exitcodes import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_MODEL, EXIT_OK, EXIT_USAGE
 
@@ -136,6 +137,53 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return run_batch(options, _error)
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    from .evaluate import EvalError, format_metrics
+    from .training import (MissingExtra, TrainingError, cross_validate, read_labelled, require_sklearn, train,
+                           write_model_dir)
+    try:
+        require_sklearn()
+        articles = read_labelled(args.gold, args.articles)
+    except MissingExtra as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    except (TrainingError, EvalError) as exc:
+        _error(str(exc))
+        return EXIT_INPUT
+    groups = tuple(args.groups.split(",")) if args.groups else None
+    from .features import GROUPS
+    groups = groups or GROUPS
+    if set(groups) - set(GROUPS):
+        _error(f"--groups: unknown group(s) {', '.join(sorted(set(groups) - set(GROUPS)))}; known: {', '.join(GROUPS)}")
+        return EXIT_USAGE
+    base = _model_dir(args)
+    say = (lambda line: None) if args.quiet else (lambda line: print(line, file=sys.stderr))
+    say(f"vnpolicy: {len(articles)} articles, {sum(len(a.gold) for a in articles)} gold targets; "
+        f"feature groups {','.join(groups)}")
+    cv = None
+    if not args.no_cv:
+        cv = cross_validate(articles, base, groups, progress=lambda line: say("  " + line))
+        print(f"cross-validated ({len(cv.folds)} folds by story, every article held out once):")
+        for f in cv.folds:
+            print(f"  fold {f['fold']}: {f['articles']:3d} articles {f['gold']:3d} gold  "
+                  f"core P {f['core']['precision']:.3f} R {f['core']['recall']:.3f} F1 {f['core']['f1']:.3f}  "
+                  f"full F1 {f['full']['f1']:.3f}")
+        print(format_metrics(cv.pooled))
+        if args.cv_errors:
+            with open(args.cv_errors, "w", encoding="utf-8") as out:
+                for e in cv.errors:
+                    out.write(json.dumps(e.to_dict(), ensure_ascii=False, default=str) + "\n")
+    model = train(articles, base, groups, [Path(p).name for p in args.gold], cv)
+    try:
+        out = write_model_dir(model, args.output, base)
+    except (TrainingError, OSError) as exc:
+        _error(f"cannot write the model: {exc}")
+        return EXIT_INPUT
+    print(f"vnpolicy: wrote {out / 'decision.json'} ({len(model.weights)} weighted features, "
+          f"threshold {model.threshold:.2f})")
+    return EXIT_OK
+
+
 def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"{value!r} is not a positive whole number")
@@ -213,6 +261,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="give an error line for a record larger than N bytes (default 20 MB; env VNPOLICY_MAX_BYTES)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line on stderr")
     p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("train", parents=[common],
+                       help="fit the target decision's weights from gold (needs vnpolicy[train]), with cross-validation")
+    p.add_argument("gold", nargs="+", metavar="GOLD.jsonl", help="gold targets, one article a line (ANNOTATION.md)")
+    p.add_argument("--articles", nargs="+", required=True, metavar="ARTICLES.jsonl",
+                   help="the article records {id, text, published} the gold refers to")
+    p.add_argument("-o", "--output", required=True, metavar="MODEL_DIR",
+                   help="model directory to write: a copy of --model (or the bundled model) with the new "
+                        "decision.json; give the base directory itself to update it in place")
+    p.add_argument("--groups", metavar="G1,G2", help="feature groups to use (default: all); see vnpolicy.features")
+    p.add_argument("--no-cv", action="store_true", help="skip the cross-validated score (faster)")
+    p.add_argument("--cv-errors", metavar="FILE.jsonl", help="write every cross-validated error to FILE")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
+    p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the output")
     p.set_defaults(func=cmd_schema)

@@ -20,8 +20,11 @@ The rules, step by step:
 3. A prediction matched to a borderline gold item is dropped: neither right nor wrong.
    Borderline gold items are never counted as gold.
 4. Core true positive: matched, ``value`` and ``value_max`` each within 0.5% of gold (both
-   null also agrees), and the canonical units equal after alias folding (``đồng`` = VND,
-   ``phần trăm`` = %, rates per part: ``đồng/người`` = ``VND/người``).
+   null also agrees), and the units agree (``units_agree``): after alias folding (``đồng`` =
+   VND, ``phần trăm`` = %), part by part across ``/`` (the same number of parts), codes and
+   symbols (VND, %, ha, MW, tấn ...) must be equal, while a counted noun agrees with another
+   when the syllables of the shorter begin the longer (``nhà máy`` = ``nhà máy lọc dầu``,
+   ``chuyến`` = ``chuyến đôi``, but ``chuyến`` != ``chuyến đôi/ngày``).
 5. On core matches, fields: comparator equal; deadline date equal (gold null wants a null
    prediction); actor name equal to one of the gold names after case folding, old-style
    tone placement (hoà = hòa) and administrative prefixes (tỉnh, thành phố, TP., UBND,
@@ -47,7 +50,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 __all__ = ["EvalError", "Mismatch", "Report", "score", "score_files", "read_jsonl", "predict",
-           "format_metrics", "format_error", "normalize_actor", "normalize_unit", "syllable_f1"]
+           "format_metrics", "format_error", "normalize_actor", "normalize_unit", "units_agree", "syllable_f1"]
 
 FIELDS = ("comparator", "deadline", "actor", "metric")
 METRIC_F1_THRESHOLD = 0.5
@@ -78,6 +81,14 @@ UNIT_FORMS = {
     "m2": ("m²",), "m3": ("m³",), "km2": ("km²",),
     "ha": ("héc ta", "hecta", "hécta"),
 }
+
+# Units written as codes or symbols must be equal; any other unit is a counted noun, whose
+# extent the guideline leaves open (section 4).
+SYMBOL_UNITS = frozenset({
+    "vnd", "usd", "eur", "jpy", "cny", "krw", "gbp", "aud", "sgd", "thb", "twd", "chf",
+    "%", "percentage_point", "times", "ha", "km", "km2", "m", "m2", "m3", "mw", "gw", "kw",
+    "kwh", "mwh", "gwh", "twh", "tấn", "lít", "kg", "teu", "tỷ m3", "triệu tấn",
+})
 
 _ACTOR_ALIAS = {form: canon for canon, forms in CITY_ALIASES.items() for form in forms}
 _UNIT_ALIAS = {form: canon for canon, forms in UNIT_FORMS.items() for form in forms}
@@ -129,6 +140,29 @@ def normalize_unit(unit: str | None) -> str | None:
         return None
     s = _SPACES.sub(" ", fold(unit)).strip()
     return "/".join(_UNIT_ALIAS.get(part.strip(), part.strip()) for part in s.split("/"))
+
+
+def units_agree(predicted: str | None, gold: str | None) -> bool:
+    """Do two units name the same thing (section 4)? Equal after folding; else, part by part
+    across '/', equal codes, or counted nouns of which the shorter begins the longer."""
+    p, g = normalize_unit(predicted), normalize_unit(gold)
+    if p == g:
+        return True
+    if p is None or g is None:
+        return False
+    p_parts, g_parts = p.split("/"), g.split("/")
+    if len(p_parts) != len(g_parts):
+        return False
+    return all(_parts_agree(a, b) for a, b in zip(p_parts, g_parts))
+
+
+def _parts_agree(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if a in SYMBOL_UNITS or b in SYMBOL_UNITS:
+        return False
+    short, long_ = sorted((a.split(), b.split()), key=len)
+    return bool(short) and long_[:len(short)] == short
 
 
 def syllables(text: str | None) -> list[str]:
@@ -342,7 +376,7 @@ def score(gold_records: Iterable[dict], pred_records: Iterable[dict],
             core_wrong = [name for name, agrees in (
                 ("value", values_agree(p.value, g.get("value"))),
                 ("value_max", values_agree(p.value_max, g.get("value_max"))),
-                ("unit", normalize_unit(p.unit) == normalize_unit(g.get("unit"))),
+                ("unit", units_agree(p.unit, g.get("unit"))),
             ) if not agrees]
             if core_wrong:
                 errors.append(Mismatch("WRONG", aid, p.summary(), g, core_wrong, _at(p.record, "sentence", "text")))

@@ -10,9 +10,18 @@ from __future__ import annotations
 
 import regex
 
+from .candidates import Candidate
 from .resources import LanguageData
+from .triggers import governing_cue
 
 _WORD = regex.compile(r"[\p{L}\p{M}\d][\p{L}\p{M}\d&.\-/]*")
+_CLAUSE_BREAK = regex.compile(r"[,;:(]\s*")
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " ,;:":
+        pos += 1
+    return pos
 
 
 class MetricFinder:
@@ -75,3 +84,76 @@ class MetricFinder:
         if size(after) > size(before):
             return after
         return before or after
+
+    # --- the metric of one target ------------------------------------------------------
+
+    def for_target(self, text: str, cand: Candidate, previous: Candidate | None, bucket) -> tuple[int, int] | None:
+        """The metric words of the target ``cand``; ``previous`` is the target before it in its sentence."""
+        s = cand.sentence
+        amount_start = cand.comparator_span[0] if cand.comparator_span and cand.comparator_span[0] < cand.number.start \
+            else cand.number.start
+        left = self._metric_left(text, cand, previous, bucket, amount_start)
+        before = self._before_segment(text, left, amount_start, bucket)
+        after_start = cand.unit.end if cand.unit else cand.number.end
+        if cand.comparator_span and cand.comparator_span[0] >= after_start:
+            after_start = cand.comparator_span[1]      # past 'trở lên'
+        counted = cand.unit is not None and cand.unit.dimension == "count"
+        if counted:
+            after_start = cand.unit.start
+        right = s.end
+        for t in bucket["times"]:
+            if t.start >= after_start:
+                right = min(right, t.start)
+        after = self.after(text, after_start, right)
+        if previous is not None and previous.metric and self.is_bare_growth(text, before) \
+                and self.size(text, after) <= 1:
+            return previous.metric          # '..., tăng 27,9%': growth of the thing just named
+        if counted and after and before and self.size(text, before) <= 3:
+            # '4 dự án mới trong ...' names the thing; a bare counted noun ('lượt') does not
+            return after if after[1] > cand.unit.end else before
+        return self.choose(text, before, after)
+
+    def _only_linking_words(self, text: str, start: int, end: int) -> bool:
+        """True when text[start:end] holds nothing but linking verbs (được tăng lên đến)."""
+        return self.is_bare_growth(text, self.before(text, start, end))
+
+    def _metric_left(self, text: str, cand: Candidate, previous: Candidate | None, bucket: dict, amount_start: int) -> int:
+        """Where the words naming the metric may start: after the cue, the previous amount, a deadline, the actor."""
+        s = cand.sentence
+        left = s.start
+        cue = governing_cue(cand.left, bucket["cues"])
+        if cue and cue.end <= amount_start:
+            if cue.word in self.kept_cues:
+                left = max(left, cue.start)
+            elif self._only_linking_words(text, cue.end, amount_start):
+                # 'diện tích trồng điều sẽ được tăng lên': the subject before a modal names the metric
+                breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, s.start, cue.start)]
+                left = max(left, breaks[-1] if breaks else s.start)
+            else:
+                left = max(left, cue.end)
+        if previous is not None:
+            left = max(left, previous.unit.end if previous.unit else previous.number.end)
+            if previous.metric and previous.metric[0] >= previous.number.end and previous.metric[1] < amount_start:
+                left = max(left, previous.metric[1])    # the previous target's words are not ours
+        semicolon = text.rfind(";", s.start, amount_start)
+        left = max(left, semicolon + 1)
+        for a in bucket["actors"]:
+            if a.end <= amount_start and a.start <= _skip_space(text, left) + 1:
+                left = max(left, a.end)
+        return left
+
+    def _before_segment(self, text: str, left: int, right: int, bucket: dict) -> tuple[int, int] | None:
+        """The metric words before an amount. A deadline or actor inside them ('kim ngạch xuất khẩu
+        năm 2023 đạt') splits them; the last piece that names something wins."""
+        cuts = sorted((m.start, m.end) for m in bucket["times"] + bucket["actors"]
+                      if left <= m.start and m.end <= right)
+        pieces, start = [], left
+        for a, b in cuts:
+            pieces.append((start, a))
+            start = max(start, b)
+        pieces.append((start, right))
+        found = [self.before(text, a, b) for a, b in pieces]
+        named = [span for span in found if span and not self.is_bare_growth(text, span)]
+        if named:
+            return named[-1]
+        return next((span for span in reversed(found) if span), None)

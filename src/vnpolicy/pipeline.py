@@ -9,11 +9,13 @@ import datetime as dt
 import os
 
 from .normalize import NormalizedText, normalize
+from .candidates import Candidate
+from .decision import MODEL_FILE, DecisionModel
 from .records import Actor, Amount, Deadline, ExtractionResult, Metric, Span, Target, Unit
 from .resources import load
 from .segment import Segmenter
 from .succession import SuccessionTable
-from .targets import Candidate, TargetAssembler
+from .targets import TargetAssembler
 from . import tokens
 
 
@@ -34,11 +36,15 @@ def parse_published(value: str | dt.date | None) -> dt.date | None:
 class Extractor:
     """Reusable extractor: build once (loads language data), call ``extract`` many times."""
 
-    def __init__(self, model_dir: str | os.PathLike | None = None, use_pos: bool = True):
+    def __init__(self, model_dir: str | os.PathLike | None = None, use_pos: bool = True,
+                 decision: DecisionModel | None = None):
+        """``decision`` replaces the model directory's decision weights (``vnpolicy train``
+        scores folds with weights it has just fitted)."""
         self.data = load(model_dir)
-        self.data.check()          # a broken model fails here, with the file it trips on
+        # a broken model fails here, with the file it trips on
+        self.data.check(skip=(MODEL_FILE,) if decision is not None else ())
         self.segmenter = Segmenter(self.data)
-        self.assembler = TargetAssembler(self.data, tokens.tag if use_pos else None)
+        self.assembler = TargetAssembler(self.data, tokens.tag if use_pos else None, decision)
         self.succession = SuccessionTable(self.data)
 
     def warm_up(self) -> "Extractor":
@@ -93,7 +99,13 @@ class Extractor:
             actor = Actor(ttext, c.actor.name, c.actor.type, t0, t1, c.actor_inherited, canonical,
                           place.successor if place else None, place.period if place else None)
         return Target(Span(s0, s1, stext), actor, metric, amount, unit, deadline,
-                      rule=f"{c.rule}:{c.cue.word if c.cue else '-'}", confidence=round(c.confidence, 2))
+                      rule=self._rule(c), confidence=round(c.probability, 2))
+
+    @staticmethod
+    def _rule(c: Candidate) -> str:
+        """The features that weighed most, each with the words that fired it:
+        'cue_clause_before:target_strong=phấn đấu + verb:action=xây dựng'."""
+        return " + ".join(f"{name}={c.evidence[name]}" if name in c.evidence else name for name in c.reasons)
 
 
 _default: Extractor | None = None

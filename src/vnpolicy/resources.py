@@ -70,9 +70,9 @@ class LanguageData:
             self.files[name] = self._read(self.directory / name)
         return self.files[name]
 
-    def check(self) -> None:
-        """Read every listed file now, so that a broken model fails at once."""
-        for name in sorted(self.listed):
+    def check(self, skip: tuple[str, ...] = ()) -> None:
+        """Read every listed file now (but those in ``skip``), so that a broken model fails at once."""
+        for name in sorted(self.listed - set(skip)):
             self[name]
 
     @property

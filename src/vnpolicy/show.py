@@ -32,7 +32,7 @@ TERMINAL_STYLES = {
 DISPLACY_COLORS = {"ACTOR": "#f7c6ef", "METRIC": "#9fe3e8", "AMOUNT": "#ffe27a", "UNIT": "#bfeccb",
                    "DEADLINE": "#c6dcff"}
 CONTEXT_CHARS = 40
-_MIN_WIDTH = {"actor": 8, "metric": 12, "rule": 10, "confidence": 4}
+_MIN_WIDTH = {"actor": 8, "metric": 12, "rule": 10, "reason": 10, "confidence": 4}
 PIPE_WIDTH = 120          # terminal width when the output is not a terminal
 
 
@@ -99,13 +99,16 @@ def value_rows(target, with_type: bool = True) -> dict[str, str]:
     return {"actor": actor_text, "metric": (metric or {}).get("text") or "", "said": said, "value": value,
             "bound": bound,
             "comparator": amount.get("comparator") or "", "unit": unit.get("code") or "",
-            "deadline": deadline_text, "rule": d.get("rule") or "", "confidence": f"{d.get('confidence', '')}"}
+            "deadline": deadline_text, "rule": d.get("rule") or "",
+            "reason": (d.get("rule") or "").split(" + ")[0], "confidence": f"{d.get('confidence', '')}"}
 
 
 COLUMNS = ("actor", "metric", "said", "value", "comparator", "unit", "deadline", "rule", "confidence")
-TERMINAL_COLUMNS = ("actor", "metric", "bound", "unit", "deadline", "rule", "confidence")
+# The terminal has room for the strongest reason only; the HTML page gives the whole rule.
+TERMINAL_COLUMNS = ("actor", "metric", "bound", "unit", "deadline", "reason", "confidence")
 COMPARATOR_SIGNS = {"gte": "≥ ", "gt": "> ", "lte": "≤ ", "lt": "< ", "approx": "≈ ", "eq": "", "range": ""}
-COLUMN_TITLES = {"said": "as written", "comparator": "cmp", "confidence": "conf", "bound": "value"}
+COLUMN_TITLES = {"said": "as written", "comparator": "cmp", "confidence": "conf", "bound": "value",
+                 "reason": "strongest reason"}
 
 
 def _layers(text_start: int, text_end: int, pieces: Iterable[Piece]) -> list[tuple[int, int, tuple[str, ...]]]:
@@ -213,7 +216,7 @@ def render_terminal(text: str, result, stream: IO[str] | None = None, color: boo
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
     table.add_column("#", justify="right", no_wrap=True)
     for col in TERMINAL_COLUMNS:
-        wraps = col in ("actor", "metric", "rule")
+        wraps = col in ("actor", "metric", "rule", "reason")
         table.add_column(COLUMN_TITLES.get(col, col), justify="right" if col == "bound" else "left",
                          no_wrap=not wraps, overflow="fold", min_width=_MIN_WIDTH.get(col))
     for i, t in enumerate(targets, 1):

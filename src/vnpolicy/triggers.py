@@ -38,6 +38,12 @@ class Decision:
     rule: str
 
 
+def governing_cue(amount_start: int, cues: list[Cue]) -> Cue | None:
+    """The nearest target cue before an amount in its sentence, if any."""
+    before = [c for c in cues if c.kind == "target" and c.end <= amount_start]
+    return before[-1] if before else None
+
+
 class TriggerFinder:
     def __init__(self, data: LanguageData):
         spec = data["triggers.json"]
@@ -53,7 +59,8 @@ class TriggerFinder:
         self.permission = {w.lower() for w in spec["permission_cues"]}
         self.cue_rx = re.compile(rf"{RE_WORD_START}(?:{trie_alternation(self.kind_of)}){RE_WORD_END}", re.I)
         self.future_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['future_reset'])}){_END}")
-        self.status_after_rx = regex.compile(rf"(?i)^[\s,]*(?:{alternation(spec['status_after'])}){_END}")
+        # match() anchors at the position it is given; a '^' there would never match past 0
+        self.status_after_rx = regex.compile(rf"(?i)[\s,]*(?:{alternation(spec['status_after'])}){_END}")
         self.price_rx = regex.compile(
             rf"(?i){_START}(?!(?:{alternation(spec['price_exceptions'])}){_END})(?:{alternation(spec['price_words'])}){_END}")
         self.per_capita = {w.lower() for w in spec["per_capita_denominators"]}
@@ -75,7 +82,7 @@ class TriggerFinder:
         self.attribute_rx = regex.compile(
             rf"(?i){_START}(?:{alternation(spec['attribute_before'])})(?:\s+(?:{alternation(spec['attribute_connectors'])}))*\s*$")
         self.status_after_percent_rx = regex.compile(
-            rf"(?i)^\s*(?:{alternation(spec['status_after_percent'])}){_END}")
+            rf"(?i)\s*(?:{alternation(spec['status_after_percent'])}){_END}")
         reset_words = alternation([w for w in spec['clause_reset'] if w.isalpha() or ' ' in w])
         self.clause_reset_rx = regex.compile(rf"(?i)(?:[;:()\",]|{_START}(?:{reset_words}){_END})")
         self.strong_reset_rx = regex.compile(rf"(?i)(?:[;:()\"]|{_START}(?:{reset_words}){_END})")

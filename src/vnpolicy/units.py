@@ -62,20 +62,22 @@ class UnitFinder:
     def _code(self, form: str) -> tuple[str, str]:
         return self.by_form.get(form) or self.by_form[form.lower()]
 
-    def after(self, text: str, pos: int) -> UnitMention | None:
-        """The unit that starts right after ``pos`` (the end of an amount), if any."""
+    def after(self, text: str, pos: int, end: int | None = None) -> UnitMention | None:
+        """The unit that starts right after ``pos`` (the end of an amount), if any, read no
+        further than ``end`` (the end of the sentence)."""
+        end = len(text) if end is None else end
         for rx in (self.percent_rx, self.measure_rx):
-            m = rx.match(text, pos)
+            m = rx.match(text, pos, end)
             if m:
                 code, dim = self._code(m.group("unit"))
                 return UnitMention(m.start("unit"), m.end(), code + self._rate(m.group("rate")), dim, "lexicon")
-        if self.never_rx.match(text, pos):
+        if self.never_rx.match(text, pos, end):
             return None
-        m = self.noun_rx.match(text, pos)
+        m = self.noun_rx.match(text, pos, end)
         if m:
             return UnitMention(m.start("unit"), m.end(), m.group("unit").lower() + self._rate(m.group("rate")),
                                "count", "counted_noun")
-        m = self.ratio_rx.match(text, pos)
+        m = self.ratio_rx.match(text, pos, end)
         if m:
             code = "/".join(part.strip().lower() for part in m.group("unit").split("/"))
             return UnitMention(m.start("unit"), m.end(), code, "rate", "ratio")

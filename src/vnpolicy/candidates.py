@@ -1,0 +1,133 @@
+"""Step 4: candidates. Every quantity of every sentence (a number with its unit and
+comparator) is a candidate target, after only the exclusions that are certain: numbers
+inside a date or time expression, document numbers and names (Quyết định 123, Quốc lộ 18),
+a year standing alone, durations and ages (5 năm, 30 tuổi), and number words that are an
+article rather than a count (một chương trình).
+
+Whether a candidate is a target is decided later, by ``decision``, from ``features``.
+Offsets are in the normalised text; ``pipeline`` maps them back.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import regex
+
+from .actors import ActorMention
+from .deadlines import ResolvedDeadline, TimeMention
+from .numbers import NumberMention
+from .patterns import alternation
+from .pieces import ArticlePieces
+from .resources import LanguageData
+from .segment import Sentence
+from .units import ComparatorFinder, UnitFinder, UnitMention
+
+_START = r"(?<![\p{L}\p{M}\d])"
+
+
+@dataclass
+class Candidate:
+    """One quantity of a sentence, and what later steps learn about it."""
+    sentence: Sentence
+    number: NumberMention
+    unit: UnitMention | None
+    comparator: str
+    comparator_span: tuple[int, int] | None
+    features: dict[str, float] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)   # feature -> the words that fired it
+    probability: float = 0.0
+    reasons: list[str] = field(default_factory=list)        # the features that weighed most
+    metric: tuple[int, int] | None = None
+    metric_parts: list[tuple[int, int]] = field(default_factory=list)
+    deadline: TimeMention | None = None
+    deadline_value: ResolvedDeadline | None = None
+    deadline_inherited: bool = False
+    actor: ActorMention | None = None
+    actor_inherited: bool = False
+
+    @property
+    def left(self) -> int:
+        """Start of the quantity with a comparator written before it (ít nhất 2 tỷ)."""
+        span = self.comparator_span
+        return span[0] if span and span[0] < self.number.start else self.number.start
+
+    @property
+    def right(self) -> int:
+        """End of the quantity: past its unit and a comparator written after it (trở lên)."""
+        end = self.unit.end if self.unit else self.number.end
+        span = self.comparator_span
+        return span[1] if span and span[0] >= end else end
+
+
+class CandidateFinder:
+    def __init__(self, data: LanguageData):
+        self.units = UnitFinder(data)
+        self.comparators = ComparatorFinder(data)
+        self.not_amount_alone = {w.lower() for w in data["numbers.json"]["words_not_amount_alone"]}
+        excl = data["exclusions.json"]
+        self.excluded_before_rx = regex.compile(rf"{_START}(?:{alternation(excl['before'])})\s*[-.]?\s*$")
+        self.exception_rx = regex.compile(rf"(?i){_START}(?:{alternation(excl['before_exceptions'])})\s*$")
+        self.identifier_rx = regex.compile(rf"(?:{'|'.join(excl['not_a_quantity'])})$")
+        elision = data["elision.json"]
+        self.scale_end_rx = regex.compile(rf"(?i)(?:{alternation(elision['scale_words'])})$")
+        self.share_of_total_rx = regex.compile(rf"(?i)\s*(?:{alternation(elision['share_of_total'])})\s*$")
+        self.change_to_rx = regex.compile(rf"(?i)[\s,]*(?:{alternation(elision['change_to'])})\s*$")
+
+    def find(self, text: str, pieces: ArticlePieces) -> list[Candidate]:
+        out: list[Candidate] = []
+        for sentence in pieces.sentences:
+            bucket = pieces[sentence.index]
+            numbers = bucket["numbers"]
+            if not numbers:
+                continue
+            times = bucket["times"]
+            found = [c for c in (self._candidate(text, sentence, n) for n in numbers
+                                 if not self._excluded(text, sentence, n, times)) if c is not None]
+            self._fill_elided_units(text, found)
+            out.extend(found)
+        return out
+
+    def _fill_elided_units(self, text: str, found: list[Candidate]) -> None:
+        """Give a quantity without a unit the unit its sentence leaves unsaid (see models/elision.json)."""
+        for i, c in enumerate(found):
+            if c.unit is not None:
+                continue
+            following = found[i + 1] if i + 1 < len(found) else None
+            previous = [p for p in found[:i] if p.unit is not None]
+            if following is not None and following.unit is not None \
+                    and self.share_of_total_rx.match(text, c.right, following.left):
+                c.unit = self._elided(following.unit)          # 300 trên tổng số 600 doanh nghiệp
+            elif previous and previous[-1].unit.dimension == "currency" \
+                    and self.scale_end_rx.search(text, c.number.start, c.number.end):
+                c.unit = self._elided(previous[-1].unit)       # ... 93.000 tỷ (kế hoạch 83.000 tỷ)
+            elif previous and previous[-1] is found[i - 1] and self.change_to_rx.match(text, previous[-1].right, c.left):
+                c.unit = self._elided(previous[-1].unit)       # từ 16 tỉnh lên 42
+
+    @staticmethod
+    def _elided(unit: UnitMention) -> UnitMention:
+        return dataclasses.replace(unit, source="elided")
+
+    def _candidate(self, text: str, sentence: Sentence, n: NumberMention) -> Candidate | None:
+        unit = self.units.after(text, n.end, sentence.end)
+        if unit is None and n.end < len(text) and text[n.end].isalpha():
+            return None          # glued to a word that is no unit: a name (5G, 3D, 4K), not an amount
+        unit_end = unit.end if unit else n.end
+        comp = self.comparators.around(text, n.start, unit_end, n.value_max is not None, n.approx)
+        span = (comp.start, comp.end) if comp.start is not None else None
+        return Candidate(sentence, n, unit, comp.comparator, span)
+
+    def _excluded(self, text: str, sentence: Sentence, n: NumberMention, times: list[TimeMention]) -> bool:
+        if any(t.start < n.end and n.start < t.end for t in times):
+            return True          # part of a date or period: tháng 11/2020, giai đoạn 2021-2025
+        if n.kind == "words" and text[n.start:n.end].lower() in self.not_amount_alone:
+            return True          # 'một chương trình': an article, not a count
+        label = self.excluded_before_rx.search(text, max(sentence.start, n.start - 25), n.start)
+        if label and not self.exception_rx.search(text, max(sentence.start, label.start() - 25), label.end()):
+            return True          # a document number, a road, an ordinal: Quyết định 123, Quốc lộ 18
+        if n.kind == "digits" and self.identifier_rx.match(text[n.start:n.end]):
+            return True          # a phone number or a code: 0912345678
+        if n.kind == "digits" and n.value_max is None and 1900 <= n.value <= 2100 and n.value == int(n.value) \
+                and text[n.start:n.end].isdigit() and self.units.after(text, n.end, sentence.end) is None:
+            return True          # a year standing alone (so với 2020); '2000 người' still counts
+        return self.units.is_time_noun(text, n.end)   # a duration or an age: 5 năm, 30 tuổi

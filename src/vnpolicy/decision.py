@@ -1,0 +1,63 @@
+"""Step 6: the decision. A linear model (logistic regression) over a candidate's features
+says how likely it is to be a target; candidates at or above the model's threshold are.
+
+The weights are data, ``models/decision.json``: a readable map of feature name to weight,
+with the bias, the threshold, the feature groups the model was fitted with, and a record
+of how it was made (data, date, cross-validated score). ``vnpolicy train`` writes it.
+Inference is a dot product, so no learning library is needed at run time.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from .resources import ModelError
+
+MODEL_FILE = "decision.json"
+
+
+@dataclass(frozen=True)
+class DecisionModel:
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+    groups: tuple[str, ...]
+    about: dict[str, Any]
+
+    @classmethod
+    def from_dict(cls, spec: dict[str, Any]) -> "DecisionModel":
+        try:
+            weights = {str(k): float(v) for k, v in spec["weights"].items()}
+            model = cls(weights, float(spec["bias"]), float(spec["threshold"]),
+                        tuple(spec["feature_groups"]), {k: v for k, v in spec.items() if k not in
+                                                         ("weights", "bias", "threshold", "feature_groups")})
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ModelError(f"{MODEL_FILE}: needs 'weights' (feature -> number), 'bias', 'threshold' and "
+                             f"'feature_groups' ({type(exc).__name__}: {exc})") from None
+        if not 0.0 < model.threshold < 1.0:
+            raise ModelError(f"{MODEL_FILE}: threshold {model.threshold} is not between 0 and 1")
+        return model
+
+    def to_dict(self) -> dict[str, Any]:
+        ordered = dict(sorted(self.weights.items(), key=lambda kv: (-abs(kv[1]), kv[0])))
+        return {**self.about, "feature_groups": list(self.groups), "bias": round(self.bias, 6),
+                "threshold": round(self.threshold, 6), "weights": {k: round(v, 6) for k, v in ordered.items()}}
+
+    def margin(self, features: dict[str, float]) -> float:
+        return self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.margin(features)
+        if z < -40:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def accepts(self, probability: float) -> bool:
+        return probability >= self.threshold
+
+    def reasons(self, features: dict[str, float], count: int = 3) -> list[str]:
+        """The features that pushed hardest towards 'target', strongest first."""
+        pushes = sorted(((self.weights.get(name, 0.0) * value, name) for name, value in features.items()),
+                        reverse=True)
+        return [name for push, name in pushes[:count] if push > 0]

@@ -1,0 +1,333 @@
+"""Step 5: features of a candidate, the evidence the decision weighs.
+
+Each feature is a name with the value 1 (present); the decision model gives each name a
+weight. Features come in groups, so that a model can be trained on a subset and the groups
+compared (``vnpolicy train --groups``):
+
+- ``legacy``: the verdict of the hand-written cue rules (``TriggerFinder.decide``), as evidence;
+- ``cues``: cue words of each kind and where they stand: in the amount's clause, earlier in
+  its sentence, after it, in the previous sentence, in the sentence that governs a list or a
+  breakdown, in the headline;
+- ``aspect``: the nearest tense or aspect word before the amount (đã, đang, sẽ, dự kiến ...);
+- ``time``: a time expression in the sentence, and whether it lies after the publication date;
+- ``nouns``: attribute, price, rate and casualty words around the amount;
+- ``verb``: the class of the words right before the amount (a planned action, a change ...);
+- ``unit``: the unit's dimension and source, the comparator, the kind of number;
+- ``layout``: headline, lead or body; quotation marks; list structure;
+- ``lexical``: the words right before the amount and the cue word itself, as words (the
+  trainer keeps only those seen in several articles).
+
+Every pattern's words live in ``models/features.json`` and ``models/triggers.json``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import regex
+
+from .candidates import Candidate
+from .context import Layout
+from .deadlines import DeadlineFinder
+from .patterns import alternation
+from .pieces import ArticlePieces, shift
+from .resources import LanguageData
+from .triggers import Cue, TriggerFinder
+
+GROUPS = ("legacy", "cues", "aspect", "time", "nouns", "verb", "unit", "layout", "lexical")
+
+_START = r"(?<![\p{L}\p{M}\d])"
+_END = r"(?![\p{L}\p{M}\d])"
+_WORD = regex.compile(r"[\p{L}\p{M}\d]+")
+_CLAUSE_BREAK = regex.compile(r"[,;:()\"]")
+_NAME_AFTER = regex.compile(r"\s+\p{Lu}\p{Ll}")
+
+
+@dataclass
+class ArticleView:
+    """What the feature functions may read about the article of a candidate."""
+    text: str
+    pieces: ArticlePieces
+    layout: Layout
+    published: dt.date | None
+    reference_date: dt.date | None = None   # without a publication date: the end of the year most mentioned
+    # (value, value_max, unit code) -> indices of the sentences that state that quantity
+    quantities: dict[tuple, set[int]] = field(default_factory=dict)
+
+    def restated(self, cand: Candidate) -> bool:
+        """Does another sentence state the same quantity (a headline or lead restating the body)?"""
+        return len(self.quantities.get(quantity_key(cand), ())) > 1
+
+
+def quantity_key(cand: Candidate) -> tuple:
+    return cand.number.value, cand.number.value_max, cand.unit.code if cand.unit else None
+
+
+def _words_rx(words) -> regex.Pattern:
+    return regex.compile(rf"(?i){_START}(?:{alternation(words)}){_END}")
+
+
+class FeatureExtractor:
+    def __init__(self, data: LanguageData, triggers: TriggerFinder, deadlines: DeadlineFinder,
+                 groups: tuple[str, ...] = GROUPS):
+        unknown = set(groups) - set(GROUPS)
+        if unknown:
+            raise ValueError(f"unknown feature groups: {', '.join(sorted(unknown))} (known: {', '.join(GROUPS)})")
+        self.groups = tuple(g for g in GROUPS if g in groups)
+        spec = data["features.json"]
+        self.triggers, self.deadlines = triggers, deadlines
+        self.recipient_rx = regex.compile(
+            rf"(?i){_START}(?:{alternation(data['triggers.json']['recipient_markers'])})\s+$")
+        self.aspect_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['aspect_markers'])}){_END}")
+        self.verb_class_rx = {name: regex.compile(rf"(?i){_START}(?:{alternation(words)})\s*$")
+                              for name, words in spec["verb_classes"].items()}
+        self.casualty_rx = _words_rx(spec["casualty_words"])
+        self.speech_rx = _words_rx(spec["speech_words"])
+        self.list_rx = _words_rx(spec["list_words"])
+        self.past_after_rx = regex.compile(rf"(?i)[\s,]*(?:\S+\s+){{0,3}}?(?:{alternation(spec['past_after'])}){_END}")
+        self.share_after_rx = regex.compile(rf"(?i)\s*(?:{alternation(spec['share_after'])}){_END}")
+        self.window_words = spec["window_words"]
+        self._group_functions = {
+            "legacy": self._legacy, "cues": self._cues, "aspect": self._aspect, "time": self._time,
+            "nouns": self._nouns, "verb": self._verb, "unit": self._unit, "layout": self._layout,
+            "lexical": self._lexical,
+        }
+
+    def compute(self, view: ArticleView, cand: Candidate) -> tuple[dict[str, float], dict[str, str]]:
+        """The candidate's features (name -> 1.0) and, for some, the words that fired them."""
+        features: dict[str, float] = {}
+        evidence: dict[str, str] = {}
+        clause = self._clause(view.text, cand)
+        for group in self.groups:
+            for item in self._group_functions[group](view, cand, clause):
+                name, words = item if isinstance(item, tuple) else (item, None)
+                features[name] = 1.0
+                if words and name not in evidence:
+                    evidence[name] = words
+        return features, evidence
+
+    # --- windows ------------------------------------------------------------------------
+
+    @staticmethod
+    def _clause(text: str, cand: Candidate) -> tuple[int, int]:
+        """The clause around the quantity: from the last clause break before it to the next after it."""
+        s = cand.sentence
+        start = s.start
+        for m in _CLAUSE_BREAK.finditer(text, s.start, cand.left):
+            start = m.end()
+        m = _CLAUSE_BREAK.search(text, cand.right, s.end)
+        return start, m.start() if m else s.end
+
+    @staticmethod
+    def _cues_before(cues: list[Cue], pos: int) -> list[Cue]:
+        return [c for c in cues if c.end <= pos]
+
+    @staticmethod
+    def _cue_class(c: Cue) -> str:
+        if c.kind == "target":
+            return "target_weak" if c.weak else "target_strong"
+        return c.kind
+
+    # --- groups -------------------------------------------------------------------------
+
+    def _legacy(self, view: ArticleView, cand: Candidate, clause) -> list[str]:
+        """The hand-written rules' verdict, with a 'Trong đó' sentence borrowing the previous
+        sentence's last strong cue as the old cascade did."""
+        text, s = view.text, cand.sentence
+        cues = list(view.pieces[s.index]["cues"])
+        opener = self.triggers.opener_end(text[s.start:s.end])
+        if opener is not None and s.index > 0:
+            previous = view.pieces[s.index - 1]["cues"]
+            own = [c for c in previous if text.count('"', view.pieces.sentences[s.index - 1].start, c.start) % 2 == 0]
+            if own and own[-1].kind == "target" and not own[-1].weak:
+                cues = [Cue(s.start, s.start, "target", own[-1].word, False)] + \
+                       [c for c in cues if c.start >= s.start + opener]
+        unit = cand.unit
+        decision = self.triggers.decide(text[s.start:s.end], [shift(c, -s.start) for c in cues],
+                                        cand.left - s.start, (unit.end if unit else cand.number.end) - s.start,
+                                        unit.code if unit else None, unit.dimension if unit else None)
+        kind = decision.kind
+        if kind == "target":
+            kind = decision.rule          # strong_cue | weak_cue
+        word = decision.cue.word if decision.cue else None
+        out = [(f"legacy:{kind}", word)]
+        if decision.rule != kind:
+            out.append((f"legacy_rule:{decision.rule}", word))   # which rule gave a non-target verdict
+        return out
+
+    def _cues(self, view: ArticleView, cand: Candidate, clause) -> list[str]:
+        text, s, layout = view.text, cand.sentence, view.layout
+        cues = view.pieces[s.index]["cues"]
+        out = []
+        before = self._cues_before(cues, cand.left)
+        for c in reversed(before):          # nearest first, so that evidence names the nearest word
+            where = "clause" if c.start >= clause[0] else "sentence"
+            out.append((f"cue_{where}_before:{self._cue_class(c)}", c.word))
+        if before:
+            nearest = before[-1]
+            out.append((f"nearest_cue:{self._cue_class(nearest)}", nearest.word))
+            gap = len(_WORD.findall(text, nearest.end, cand.left))
+            out.append(f"nearest_cue_gap:{'0-2' if gap <= 2 else '3-6' if gap <= 6 else '7+'}")
+        else:
+            out.append("nearest_cue:none")
+        for c in cues:
+            if c.start >= cand.right:
+                out.append((f"cue_after:{self._cue_class(c)}", c.word))
+        if s.index > 0:
+            for c in reversed(view.pieces[s.index - 1]["cues"]):
+                out.append((f"cue_previous_sentence:{self._cue_class(c)}", c.word))
+        governor = layout.governor[s.index]
+        if governor is not None:
+            out.append("governed")
+            for c in reversed(view.pieces[governor]["cues"]):
+                out.append((f"cue_governor:{self._cue_class(c)}", c.word))
+        if layout.headline is not None and layout.headline != s.index:
+            for c in view.pieces[layout.headline]["cues"]:
+                out.append((f"cue_headline:{self._cue_class(c)}", c.word))
+        return out
+
+    def _aspect(self, view: ArticleView, cand: Candidate, clause) -> list[str]:
+        text, s = view.text, cand.sentence
+        in_clause = [m.group().lower() for m in self.aspect_rx.finditer(text, clause[0], cand.left)]
+        out: list = [f"aspect_clause:{in_clause[-1]}" if in_clause else "aspect_clause:none"]
+        earlier = [m.group().lower() for m in self.aspect_rx.finditer(text, s.start, clause[0])]
+        if earlier:
+            out.append(f"aspect_sentence:{earlier[-1]}")
+        return out
+
+    def _time(self, view: ArticleView, cand: Candidate, clause) -> list:
+        """Time expressions of the sentence: whether there is one, in the amount's clause, before
+        or after it, its lead word (đến, trước, trong ...), and whether it lies after the
+        article's date (its publication date, else the year it mentions most)."""
+        times = [t for t in view.pieces[cand.sentence.index]["times"] if not t.baseline]
+        if not times:
+            return ["time:none"]
+        out: list = ["time:some"]
+        for t in times:
+            where = "clause" if clause[0] <= t.start and t.end <= clause[1] else \
+                "before" if t.end <= cand.left else "after"
+            out.append(f"time_{where}:{t.lead.split()[0] if t.lead else '-'}")
+            if t.horizon:
+                out.append("time:horizon")
+        reference = view.published or view.reference_date
+        if reference is None:
+            out.append("time:no_reference_date")
+            return out
+        for t in times:
+            resolved = self.deadlines.resolve(t, view.published)
+            if resolved.date is None:
+                continue
+            out.append("time:future" if resolved.date >= reference else "time:past")
+        return out
+
+    def _nouns(self, view: ArticleView, cand: Candidate, clause) -> list[str]:
+        text, s = view.text, cand.sentence
+        out = []
+        before = text[max(s.start, cand.left - 60):cand.left]
+        if self.triggers.attribute_rx.search(before):
+            out.append("noun:attribute_before")
+        unit = cand.unit
+        if self.triggers.is_price(text[s.start:s.end], cand.left - s.start, unit.code if unit else None,
+                                  unit.dimension if unit else None):
+            out.append("noun:price")
+        if self.triggers.rate_rx.search(text, s.start, cand.left):
+            out.append("noun:rate_words")
+        m = self.casualty_rx.search(text, clause[0], clause[1])
+        if m:
+            out.append(("noun:casualty", m.group()))
+        if self.past_after_rx.match(text, cand.right, s.end):
+            out.append("after:past_comparison")
+        if unit is not None and unit.code == "%" and self.share_after_rx.match(text, cand.right, s.end):
+            out.append("after:share_of")
+        if self._counts_recipients(text, cand, clause):
+            out.append("noun:recipients")
+        return out
+
+    def _counts_recipients(self, text: str, cand: Candidate, clause) -> bool:
+        """'phân bổ 145 chỉ tiêu cho 35 đơn vị': 'cho N ...' after another amount counts recipients."""
+        marker = self.recipient_rx.search(text, max(clause[0], cand.left - 12), cand.left)
+        return bool(marker) and any(ch.isdigit() for ch in text[clause[0]:marker.start()])
+
+    def _verb(self, view: ArticleView, cand: Candidate, clause) -> list[str]:
+        text = view.text
+        window = text[max(clause[0], cand.left - 30):cand.left]
+        out = []
+        for name, rx in self.verb_class_rx.items():
+            m = rx.search(window)
+            if m:
+                out.append((f"verb:{name}", m.group().strip()))
+        return out or ["verb:none"]
+
+    def _unit(self, view: ArticleView, cand: Candidate, clause) -> list[str]:
+        unit, n = cand.unit, cand.number
+        out = [f"comparator:{cand.comparator}", f"number:{n.kind}"]
+        if unit is None:
+            out.append("unit:none")
+        else:
+            out.append(f"unit_dimension:{unit.dimension}")
+            out.append(f"unit_source:{unit.source}")
+            if "/" in unit.code:
+                out.append("unit:rate")
+        if n.kind == "words":
+            out.append(f"number_words_unit:{unit.source if unit else 'none'}")
+        if unit is None and view.text[cand.right:cand.right + 2][:1] in ("", ".", ",", ";"):
+            out.append("unit:none_at_clause_end")   # chỉ tiêu tuyển sinh chỉ gần 200.000.
+        value = abs(n.value)
+        size = ("<=1" if value <= 1 else "<=10" if value <= 10 else "<=100" if value <= 100
+                else "<=10^4" if value <= 10_000 else "<=10^6" if value <= 10**6 else ">10^6")
+        out.append(f"value:{size}")
+        if unit is None:
+            out.append(f"unit:none&value:{size}")   # a bare '3' is an ordinal or a label far more often
+        if _NAME_AFTER.match(view.text, cand.right, cand.sentence.end) and (unit is None or unit.source != "counted_noun"):
+            out.append("name_after")                # 'Tòa soạn: 15 Hồ Xuân Hương', 'Phú Mỹ 2'
+        return out
+
+    def _layout(self, view: ArticleView, cand: Candidate, clause) -> list[str]:
+        text, s, layout = view.text, cand.sentence, view.layout
+        position = layout.position(s.index)
+        out = [f"position:{position}"]
+        if view.restated(cand):
+            out.append(f"restated:{position}")
+        if s.index >= 0.85 * len(view.pieces.sentences) and len(view.pieces.sentences) >= 8:
+            out.append("position:last_sentences")   # sign-offs, related links, boilerplate
+        if text.count('"', s.start, cand.left) % 2 == 1:
+            out.append("in_quotes")
+        if self.speech_rx.search(text, s.start, s.end):
+            out.append("speech")
+        if text.find(":", s.start, cand.left) >= 0:
+            out.append("list:colon_before")
+        if text.find(";", s.start, s.end) >= 0:
+            out.append("list:semicolons")
+        if layout.list_item[s.index]:
+            out.append("list:item")
+        if self.list_rx.search(text, clause[0], cand.left):
+            out.append("list:word_in_clause")
+        if text.find("(", max(s.start, cand.left - 40), cand.left) > text.find(")", max(s.start, cand.left - 40), cand.left):
+            out.append("in_brackets")
+        if text[s.start:s.end].rstrip().endswith("?"):
+            out.append("question")
+        return out
+
+    def _lexical(self, view: ArticleView, cand: Candidate, clause) -> list[str]:
+        text, s = view.text, cand.sentence
+        words = [w.lower() for w in _WORD.findall(text, max(s.start, cand.left - 40), cand.left)]
+        out = []
+        if words:
+            out.append(f"word_before:{words[-1]}")
+        if len(words) >= 2:
+            out.append(f"words_before:{words[-2]} {words[-1]}")
+        before = self._cues_before(view.pieces[s.index]["cues"], cand.left)
+        if before:
+            out.append(f"cue_word:{before[-1].word}")
+        clause_words = [w.lower() for w in _WORD.findall(text, max(clause[0], cand.left - 80), cand.left)][-8:]
+        out.extend(f"clause_word:{w}" for w in clause_words)
+        out.extend(f"clause_bigram:{a} {b}" for a, b in zip(clause_words, clause_words[1:]))
+        after_words = [w.lower() for w in _WORD.findall(text, cand.right, min(clause[1], cand.right + 40))][:3]
+        out.extend(f"after_word:{w}" for w in after_words)
+        sentence_words = [w.lower() for w in _WORD.findall(text, s.start, clause[0])]
+        out.extend(f"sentence_bigram:{a} {b}" for a, b in zip(sentence_words, sentence_words[1:]))
+        if s.index > 0:
+            prev = view.pieces.sentences[s.index - 1]
+            prev_words = [w.lower() for w in _WORD.findall(text, prev.start, prev.end)]
+            out.extend(f"previous_bigram:{a} {b}" for a, b in zip(prev_words, prev_words[1:]))
+        return out
