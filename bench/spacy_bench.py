@@ -97,19 +97,6 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-def load_texts(path: Path, limit: int) -> list[str]:
-    texts: list[str] = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                text = json.loads(line).get("text")
-                if isinstance(text, str):
-                    texts.append(text)
-            if len(texts) >= limit:
-                break
-    return texts
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -118,9 +105,9 @@ def main() -> int:
     parser.add_argument("--json", type=Path, metavar="RESULTS.json",
                         help="store the numbers under its 'spacy' key, with this run's machine and commit")
     args = parser.parse_args()
-    from bench import machine, table
+    from bench import load_articles, machine, table
     info = machine()
-    result = measure(load_texts(args.corpus, args.articles), args.n_process)
+    result = measure([a["text"] for a in load_articles(args.corpus, args.articles)], args.n_process)
     print(table(rows(result)))
     if args.json:
         document = json.loads(args.json.read_text(encoding="utf-8")) if args.json.exists() else {}
