@@ -20,7 +20,13 @@ def spans(document):
     for target in document["targets"]:
         for key in ("sentence", "actor", "metric", "amount", "unit", "deadline"):
             field = target[key]
-            if field and field.get("start") is not None:
+            if key == "metric" and field:
+                # a metric in pieces: each piece is true to the text, the whole spans first to last
+                assert field["text"] == " … ".join(p["text"] for p in field["parts"]), field
+                assert (field["start"], field["end"]) == (field["parts"][0]["start"], field["parts"][-1]["end"])
+                for part in field["parts"]:
+                    yield key, part
+            elif field and field.get("start") is not None:
                 yield key, field
 
 

@@ -38,8 +38,7 @@ class Candidate:
     evidence: dict[str, str] = field(default_factory=dict)   # feature -> the words that fired it
     probability: float = 0.0
     reasons: list[str] = field(default_factory=list)        # the features that weighed most
-    metric: tuple[int, int] | None = None
-    metric_parts: list[tuple[int, int]] = field(default_factory=list)
+    metric_parts: list[tuple[int, int]] = field(default_factory=list)   # the metric words, piece by piece
     deadline: TimeMention | None = None
     deadline_value: ResolvedDeadline | None = None
     deadline_inherited: bool = False

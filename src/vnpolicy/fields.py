@@ -34,7 +34,7 @@ class FieldFinder:
         previous: Candidate | None = None
         for c in found:
             same_sentence = previous if previous is not None and previous.sentence.index == c.sentence.index else None
-            c.metric = self.metrics.for_target(text, c, same_sentence, pieces[c.sentence.index])
+            c.metric_parts = self.metrics.for_target(text, c, same_sentence, pieces[c.sentence.index])
             previous = c
         by_sentence: dict[int, list[Candidate]] = {}
         for c in found:

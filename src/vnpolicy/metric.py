@@ -1,10 +1,12 @@
-"""Metric: the words naming what is measured or done, taken as one contiguous slice of
-the sentence so that its offsets stay exact.
+"""Metric: the words naming what is measured or done, in pieces that keep exact offsets.
 
-Two candidate slices surround an amount: the words before it (back to the governing cue,
-the previous amount, or a deadline) and the words after its unit (up to the next clause
-break). Linking words at their edges (đạt, sẽ, lên ...) are trimmed; the longer slice wins.
-A counted noun (4 dự án mới) belongs to the metric, so the slice after it then starts at it.
+Two slices surround an amount: the words before it (back to the governing cue, the previous
+amount, or a deadline) and the words after its unit (up to the next clause break). A counted
+noun (4 dự án mới) belongs to the metric, so the slice after it then starts at it. Linking
+words at their edges (đạt, sẽ, lên ...) are trimmed. The words naming a metric often stand on
+both sides of the amount (*thu hút ít nhất 1 tỷ USD vốn FDI*), so both slices are kept as the
+metric's parts; a bare 'tăng' after an amount names the growth of what the target before it
+measured.
 """
 from __future__ import annotations
 
@@ -78,40 +80,37 @@ class MetricFinder:
     def size(self, text: str, span: tuple[int, int] | None) -> int:
         return len(self._words(text, *span)) if span else 0
 
-    def choose(self, text: str, before: tuple[int, int] | None, after: tuple[int, int] | None) -> tuple[int, int] | None:
-        def size(span):
-            return len(self._words(text, *span)) if span else 0
-        if size(after) > size(before):
-            return after
-        return before or after
-
     # --- the metric of one target ------------------------------------------------------
 
-    def for_target(self, text: str, cand: Candidate, previous: Candidate | None, bucket) -> tuple[int, int] | None:
-        """The metric words of the target ``cand``; ``previous`` is the target before it in its sentence."""
+    def for_target(self, text: str, cand: Candidate, previous: Candidate | None, bucket) -> list[tuple[int, int]]:
+        """The pieces of the metric words of target ``cand``, in text order; ``previous`` is the
+        target before it in its sentence."""
+        before, after = self.sides(text, cand, previous, bucket)
+        if previous is not None and previous.metric_parts and self.is_bare_growth(text, before) \
+                and self.size(text, after) <= 1:
+            return list(previous.metric_parts)   # '..., tăng 27,9%': growth of the thing just named
+        if before and after:
+            return [before, after]           # 'thu hút ít nhất 1 tỷ USD vốn FDI': thu hút … vốn FDI
+        chosen = before or after
+        return [chosen] if chosen else []
+
+    def sides(self, text: str, cand: Candidate, previous: Candidate | None,
+              bucket) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+        """The metric words before the amount and those after it (from the counted noun on)."""
         s = cand.sentence
-        amount_start = cand.comparator_span[0] if cand.comparator_span and cand.comparator_span[0] < cand.number.start \
-            else cand.number.start
+        amount_start = cand.left
         left = self._metric_left(text, cand, previous, bucket, amount_start)
         before = self._before_segment(text, left, amount_start, bucket)
         after_start = cand.unit.end if cand.unit else cand.number.end
         if cand.comparator_span and cand.comparator_span[0] >= after_start:
             after_start = cand.comparator_span[1]      # past 'trở lên'
-        counted = cand.unit is not None and cand.unit.dimension == "count"
-        if counted:
+        if cand.unit is not None and cand.unit.dimension == "count" and cand.unit.source != "elided":
             after_start = cand.unit.start
         right = s.end
         for t in bucket["times"]:
             if t.start >= after_start:
                 right = min(right, t.start)
-        after = self.after(text, after_start, right)
-        if previous is not None and previous.metric and self.is_bare_growth(text, before) \
-                and self.size(text, after) <= 1:
-            return previous.metric          # '..., tăng 27,9%': growth of the thing just named
-        if counted and after and before and self.size(text, before) <= 3:
-            # '4 dự án mới trong ...' names the thing; a bare counted noun ('lượt') does not
-            return after if after[1] > cand.unit.end else before
-        return self.choose(text, before, after)
+        return before, self.after(text, after_start, right)
 
     def _only_linking_words(self, text: str, start: int, end: int) -> bool:
         """True when text[start:end] holds nothing but linking verbs (được tăng lên đến)."""
@@ -132,9 +131,10 @@ class MetricFinder:
             else:
                 left = max(left, cue.end)
         if previous is not None:
-            left = max(left, previous.unit.end if previous.unit else previous.number.end)
-            if previous.metric and previous.metric[0] >= previous.number.end and previous.metric[1] < amount_start:
-                left = max(left, previous.metric[1])    # the previous target's words are not ours
+            left = max(left, previous.right)
+            last = previous.metric_parts[-1] if previous.metric_parts else None
+            if last and last[0] >= previous.number.end and last[1] < amount_start:
+                left = max(left, last[1])    # the previous target's words are not ours
         semicolon = text.rfind(";", s.start, amount_start)
         left = max(left, semicolon + 1)
         for a in bucket["actors"]:

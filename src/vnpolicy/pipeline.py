@@ -81,10 +81,7 @@ class Extractor:
             unit = Unit(utext, c.unit.code, c.unit.dimension, u0, u1)
         else:
             unit = Unit(None, None, None)
-        metric = None
-        if c.metric:
-            m0, m1, mtext = self._span(norm, *c.metric)
-            metric = Metric(mtext, m0, m1)
+        metric = Metric([Span(*self._span(norm, *part)) for part in c.metric_parts]) if c.metric_parts else None
         deadline = None
         if c.deadline is not None:
             d0, d1, dtext = self._span(norm, c.deadline.start, c.deadline.end)

@@ -71,14 +71,31 @@ class Actor:
                 "start": self.start, "end": self.end, "inherited": self.inherited}
 
 
+METRIC_JOINER = " … "
+
+
 @dataclass
 class Metric:
-    text: str
-    start: int
-    end: int
+    """The words naming what is measured or done. They may stand on both sides of the amount
+    (*thu hút ít nhất 1 tỷ USD vốn FDI*), so ``parts`` holds each piece with its offsets;
+    ``text`` joins them with ' … ' and ``start``/``end`` span from the first to the last."""
+    parts: list[Span]
+
+    @property
+    def text(self) -> str:
+        return METRIC_JOINER.join(p.text for p in self.parts)
+
+    @property
+    def start(self) -> int:
+        return self.parts[0].start
+
+    @property
+    def end(self) -> int:
+        return self.parts[-1].end
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "start": self.start, "end": self.end}
+        return {"text": self.text, "start": self.start, "end": self.end,
+                "parts": [p.to_dict() for p in self.parts]}
 
 
 @dataclass

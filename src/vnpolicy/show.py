@@ -51,10 +51,12 @@ def target_pieces(target) -> list[Piece]:
     out = []
     for label, key in (("ACTOR", "actor"), ("METRIC", "metric"), ("AMOUNT", "amount"), ("UNIT", "unit"),
                        ("DEADLINE", "deadline")):
-        part = d.get(key)
-        if not part or part.get("start") is None or part.get("end") is None or part["end"] <= part["start"]:
-            continue
-        out.append(Piece(label, part["start"], part["end"], part.get("text") or "", bool(part.get("inherited"))))
+        field = d.get(key)
+        # a metric may come in pieces on both sides of the amount: each piece is marked
+        for part in (field or {}).get("parts") or [field]:
+            if not part or part.get("start") is None or part.get("end") is None or part["end"] <= part["start"]:
+                continue
+            out.append(Piece(label, part["start"], part["end"], part.get("text") or "", bool(field.get("inherited"))))
     return out
 
 

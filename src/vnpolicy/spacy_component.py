@@ -254,6 +254,8 @@ def target_from_dict(data: dict) -> Target:
         if part is None:
             return None
         kwargs = {f.name: part[f.name] for f in dataclasses.fields(cls) if f.name in part}
+        if cls is Metric:
+            return Metric([Span_(**piece) for piece in part["parts"]])
         if cls is Amount:
             for key in ("value", "value_max"):
                 if kwargs.get(key) is not None:
