@@ -41,7 +41,7 @@ def rate(run: Callable[[], Iterable[Any]], count: int) -> dict[str, float]:
             pass
         passes.append(time.perf_counter() - t)
     seconds = min(passes)
-    return {"seconds": seconds, "docs_s": count / seconds, "passes_s": passes}
+    return {"seconds": seconds, "docs_s": count / seconds, "ms_per_doc": 1000 * seconds / count, "passes_s": passes}
 
 
 def measure(texts: list[str], n_process: int = 2) -> dict[str, Any]:
