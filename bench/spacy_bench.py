@@ -7,7 +7,7 @@ after each of the two tokenizers, on one process and on ``n_process=2``.
 
 ``bench/bench.py`` runs the same measurements as part of the full benchmark. Measured, on
 the same articles, each after a warm-up document (language data and underthesea's tagger
-loaded, so no model loading is timed), each the best of two passes:
+loaded, so no model loading is timed), each the best of two passes taken in turn:
 
 - ``Extractor.extract`` alone: the library's own rate, the ceiling for the component;
 - each tokenizer alone (``nlp.make_doc``);
@@ -30,18 +30,26 @@ DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "news.jsonl"
 sys.path.insert(0, str(ROOT / "src"))
 
 
-REPEAT = 2      # each rate is the best of this many passes: the machine is shared, and load only slows
+REPEAT = 2      # passes of every measurement, the best kept: the machine is shared, and load only slows
 
 
-def rate(run: Callable[[], Iterable[Any]], count: int) -> dict[str, float]:
-    passes = []
-    for _ in range(REPEAT):
-        t = time.perf_counter()
-        for _ in run():
-            pass
-        passes.append(time.perf_counter() - t)
-    seconds = min(passes)
-    return {"seconds": seconds, "docs_s": count / seconds, "ms_per_doc": 1000 * seconds / count, "passes_s": passes}
+def timed(run: Callable[[], Iterable[Any]]) -> float:
+    t = time.perf_counter()
+    for _ in run():
+        pass
+    return time.perf_counter() - t
+
+
+def rates(runs: dict[str, Callable[[], Iterable[Any]]], count: int) -> dict[str, dict[str, Any]]:
+    """Each run's best pass. The passes go round-robin (all runs once, then again), so that a
+    change of load on the machine slows every run alike instead of one of them."""
+    passes: dict[str, list[float]] = {key: [] for key in runs}
+    for round_ in range(REPEAT):
+        for key, run in runs.items():
+            print(f"  pass {round_ + 1}/{REPEAT}: {key} ...", file=sys.stderr, flush=True)
+            passes[key].append(timed(run))
+    return {key: {"seconds": min(p), "docs_s": count / min(p), "ms_per_doc": 1000 * min(p) / count,
+                  "passes_s": p} for key, p in passes.items()}
 
 
 def measure(texts: list[str], n_process: int = 2) -> dict[str, Any]:
@@ -53,33 +61,40 @@ def measure(texts: list[str], n_process: int = 2) -> dict[str, Any]:
     count = len(texts)
     extractor = Extractor().warm_up()
     extractor.extract(texts[0])
-    out: dict[str, Any] = {"articles": count, "n_process": n_process,
-                           "library": rate(lambda: (extractor.extract(t) for t in texts), count)}
+    pipelines = {}
     for name in ("syllables", "underthesea"):
-        nlp = make_nlp(tokenizer=name)
+        nlp = pipelines[name] = make_nlp(tokenizer=name)
         nlp(texts[0])                                             # warm-up: extractor and tokenizer loaded
         nlp.get_pipe("vnpolicy").extractor.warm_up()              # the tagger too, shared by forked workers
-        print(f"  {name}: tokenizer, pipe, pipe n_process={n_process} ...", file=sys.stderr, flush=True)
-        out[name] = {
-            "tokenizer": rate(lambda: (nlp.make_doc(t) for t in texts), count),
-            "pipe": rate(lambda: nlp.pipe(texts), count),
-            "pipe_n_process": rate(lambda: nlp.pipe(texts, n_process=n_process), count),
-        }
-        if name == "syllables":
-            pairs = [(t, {"published": "2025-01-15"}) for t in texts]
-            out[name]["pipe_as_tuples"] = rate(lambda: nlp.pipe(pairs, as_tuples=True), count)
-            docs = list(nlp.pipe(texts))
-            t = time.perf_counter()
-            data = [d.to_bytes() for d in docs]
-            to_bytes = time.perf_counter() - t
-            t = time.perf_counter()
-            for b in data:
-                Doc(nlp.vocab).from_bytes(b)
-            from_bytes = time.perf_counter() - t
-            out["doc_bytes"] = {"to_bytes_ms": 1000 * to_bytes / count, "from_bytes_ms": 1000 * from_bytes / count,
-                                "bytes_per_doc": sum(map(len, data)) / count,
-                                "kb_per_doc": sum(map(len, data)) / count / 1000,
-                                "tokens_per_doc": sum(len(d) for d in docs) / count}
+    syllables, underthesea = pipelines["syllables"], pipelines["underthesea"]
+    pairs = [(t, {"published": "2025-01-15"}) for t in texts]
+    measured = rates({
+        "library": lambda: (extractor.extract(t) for t in texts),
+        "syllables.tokenizer": lambda: (syllables.make_doc(t) for t in texts),
+        "syllables.pipe": lambda: syllables.pipe(texts),
+        "syllables.pipe_n_process": lambda: syllables.pipe(texts, n_process=n_process),
+        "syllables.pipe_as_tuples": lambda: syllables.pipe(pairs, as_tuples=True),
+        "underthesea.tokenizer": lambda: (underthesea.make_doc(t) for t in texts),
+        "underthesea.pipe": lambda: underthesea.pipe(texts),
+        "underthesea.pipe_n_process": lambda: underthesea.pipe(texts, n_process=n_process),
+    }, count)
+    out: dict[str, Any] = {"articles": count, "n_process": n_process, "passes": REPEAT,
+                           "library": measured.pop("library"), "syllables": {}, "underthesea": {}}
+    for key, value in measured.items():
+        name, what = key.split(".")
+        out[name][what] = value
+    docs = list(syllables.pipe(texts))
+    t = time.perf_counter()
+    data = [d.to_bytes() for d in docs]
+    to_bytes = time.perf_counter() - t
+    t = time.perf_counter()
+    for b in data:
+        Doc(syllables.vocab).from_bytes(b)
+    from_bytes = time.perf_counter() - t
+    out["doc_bytes"] = {"to_bytes_ms": 1000 * to_bytes / count, "from_bytes_ms": 1000 * from_bytes / count,
+                        "bytes_per_doc": sum(map(len, data)) / count,
+                        "kb_per_doc": sum(map(len, data)) / count / 1000,
+                        "tokens_per_doc": sum(len(d) for d in docs) / count}
     return out
 
 
