@@ -13,14 +13,15 @@ from vnpolicy.actors import ActorFinder
 from vnpolicy.deadlines import DeadlineFinder
 from vnpolicy.normalize import normalize
 from vnpolicy.numbers import NumberFinder
+from vnpolicy.quantities import QuantityReader
 from vnpolicy.resources import load as load_model
-from vnpolicy.units import ComparatorFinder, UnitFinder
 
 from corpus_support import known_failures, load, norm_actor, syllable_f1
 
 MODEL = load_model()
-NUMBERS, UNITS, COMPARATORS = NumberFinder(MODEL), UnitFinder(MODEL), ComparatorFinder(MODEL)
+NUMBERS = NumberFinder(MODEL, all_forms=True)
 DEADLINES, ACTORS = DeadlineFinder(MODEL), ActorFinder(MODEL)
+QUANTITIES = QuantityReader(MODEL)
 EXTRACTOR = vnpolicy.Extractor()
 FAILURES = known_failures()
 
@@ -53,15 +54,14 @@ def test_number(example):
 @pytest.mark.parametrize("example", cases("amounts.jsonl"))
 def test_amount(example):
     text = example["text"]
-    found = [n for n in NUMBERS.find(text) if text[n.start:n.end] == example["amount_text"]]
-    assert found, f"no amount {example['amount_text']!r} in {[text[n.start:n.end] for n in NUMBERS.find(text)]}"
-    n = found[0]
-    unit = UNITS.after(text, n.end)
-    comparator = COMPARATORS.around(text, n.start, unit.end if unit else n.end, n.value_max is not None, n.approx)
+    quantities = QUANTITIES.sentence(text, 0, len(text))
+    found = [q for q in quantities if text[q.number.start:q.number.end] == example["amount_text"]]
+    assert found, f"no amount {example['amount_text']!r} in {[text[q.number.start:q.number.end] for q in quantities]}"
+    n, unit = found[0].number, found[0].unit
     assert same_number(n.value, example["value"])
     assert same_number(n.value_max, example["value_max"])
     assert (unit.code if unit else None) == example["unit"]
-    assert comparator.comparator == example["comparator"]
+    assert found[0].comparator.comparator == example["comparator"]
 
 
 @pytest.mark.parametrize("example", cases("deadlines.jsonl"))

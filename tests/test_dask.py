@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 import pytest
 
@@ -99,3 +100,28 @@ def test_batch_engine_dask_local_cluster(tmp_path):
                  "-w", "1"]) == 1
     assert (tmp_path / "dask.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
 
+
+def test_a_runaway_record_is_stopped_on_its_dask_worker(cluster, monkeypatch):
+    # Dask runs records in threads: the watchdog stops the Python loop of the slow record
+    # and only that record gets the time-out error
+    from vnpolicy import engines
+    from vnpolicy.pipeline import Extractor
+    real = Extractor.extract
+
+    def extract(self, text, published=None, id=None):
+        if "@@SLOW@@" in text:
+            for _ in range(6000):          # a minute of Python work, in small steps
+                time.sleep(0.01)
+        return real(self, text, published, id)
+    monkeypatch.setattr(Extractor, "extract", extract)
+    monkeypatch.setattr(engines, "STARTUP_GRACE", 0.0)
+    texts = [SENTENCES[0], "@@SLOW@@ " + SENTENCES[1], SENTENCES[3]]
+    tasks = [Task("record", {"id": f"r{i}", "text": t}, "records", i) for i, t in enumerate(texts)]
+    spec = WorkerSpec(mode="result", record_timeout=0.5)
+    with distributed.Client(cluster) as client:
+        with DaskEngine(spec, spec.failure, client=client, time_limit=spec.time_limit) as engine:
+            got = [result for result, _, _ in engine.map(tasks)]
+    assert [r.id for r in got] == ["r0", "r1", "r2"]
+    assert [r.error is not None for r in got] == [False, True, False]
+    assert "--record-timeout" in got[1].error
+    assert got[0].targets and got[2].targets

@@ -174,7 +174,8 @@ def test_html_escapes_text():
         check_page(page, res)
 
 
-def test_cli_show(tmp_path, capsys):
+def test_cli_show(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "160")      # room for the reason column without wrapping
     article = tmp_path / "ha-giang.txt"
     article.write_text(ARTICLE, encoding="utf-8")
     assert main(["show", str(article), "--published", PUBLISHED, "--color", "always"]) == 0

@@ -22,6 +22,7 @@ from .exitcodes import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from .extras import MissingExtra, require_extra
 from .inputs import DEFAULT_MAX_BYTES
 from .pipeline import Extractor
+from .sanitize import escape_surrogates
 
 if TYPE_CHECKING:
     from .sources import Task
@@ -40,6 +41,9 @@ class BatchOptions:
     published: str | None = None
     model: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    encoding: str | None = None
+    csv_safe: bool = True
+    record_timeout: float | None = None
 
 
 @dataclass
@@ -152,7 +156,7 @@ def _skip(tasks: Iterator[Task], count: int, last_line: bytes | None, output: st
         except (ValueError, AttributeError):
             raise ResumeError(f"{output}: line {count} is not a result line; "
                               "run without --resume to start over") from None
-        input_id = identify(task)[0]
+        input_id = escape_surrogates(identify(task)[0])     # as the output line wrote it
         if done_id is not None and input_id is not None and str(done_id) != input_id:
             raise ResumeError(f"{output}: line {count} is record {done_id!r} but input record {count} is "
                               f"{input_id!r}: the input is not the one this output was made from; "
@@ -229,9 +233,9 @@ def run_batch(options: BatchOptions, error: Callable[[str], None]) -> int:
             progress.close()
             error(f"{options.output}: cannot write ({exc.strerror or exc})")
             return EXIT_INPUT
-    writer = Writer(out, options.fmt, array=True)      # --format json: one array of every record
+    writer = Writer(out, options.fmt, csv_safe=options.csv_safe, array=True)   # json: one array of every record
     spec = WorkerSpec(options.model, options.published, "line" if options.fmt == "jsonl" else "doc",
-                      options.max_bytes)
+                      options.max_bytes, options.encoding, options.record_timeout)
     costs: deque[int] = deque()     # input bytes of the records read but not yet written
 
     def costed(stream: Iterator[Task]) -> Iterator[Task]:
@@ -268,7 +272,7 @@ def run_batch(options: BatchOptions, error: Callable[[str], None]) -> int:
     except (EngineError, OSError) as exc:
         progress.close()
         message = str(exc) if isinstance(exc, EngineError) else \
-            f"{options.output}: write failed ({exc.strerror or exc})"
+            f"{'standard output' if to_stdout else options.output}: write failed ({exc.strerror or exc})"
         resumable = not to_stdout and (stats.records or options.resume)   # else there is nothing to resume
         tail = "; rerun the same command with --resume to continue" if resumable else ""
         error(f"{message}; stopped after {stats.resumed + stats.records} records{tail}")

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+from .export import to_json
 from .inputs import DEFAULT_MAX_BYTES
 from .pipeline import Extractor, parse_published
 from .records import ExtractionResult
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
 # whether it is an error.
 Outcome = tuple[Any, int, bool]
 MODES = ("result", "doc", "line")
+# --record-timeout: seconds a record may take per 100 KB of its text (real news runs at
+# about 0.1 s per 100 KB, so only a runaway record reaches it).
+DEFAULT_RECORD_TIMEOUT = 5.0
+TIMEOUT_UNIT_BYTES = 100 * 1024
 
 
 # --- one record ----------------------------------------------------------------------
@@ -42,24 +47,27 @@ def parse_record(line: str, line_number: int) -> dict[str, Any]:
     return record
 
 
-def process_record(extractor: Extractor, record: dict[str, Any], default_published: str | None = None
-                   ) -> ExtractionResult:
-    """Run one parsed record; every failure becomes the result's ``error``, never an exception."""
+def process_record(extractor: Extractor, record: dict[str, Any], default_published: str | None = None,
+                   warnings: list[str] | None = None) -> ExtractionResult:
+    """Run one parsed record; every failure becomes the result's ``error``, never an exception.
+    ``warnings`` (from reading the record) go on the result."""
     rid = record.get("id")
     rid = None if rid is None else str(rid)
     extra = {k: v for k, v in record.items() if k not in ("id", "text", "published")}
     published = record.get("published")
     if published is None:
         published = default_published
+    warnings = list(warnings or [])
     try:
         parse_published(published)
         result = extractor.extract(record["text"], published, rid)
     except ValueError as exc:
-        return ExtractionResult(id=rid, published=None, error=str(exc), extra=extra)
+        return ExtractionResult(id=rid, published=None, error=str(exc), extra=extra, warnings=warnings)
     except Exception as exc:  # noqa: BLE001 - a bug on one article must not stop a batch
-        return ExtractionResult(id=rid, published=None, extra=extra,
+        return ExtractionResult(id=rid, published=None, extra=extra, warnings=warnings,
                                 error=f"internal error ({type(exc).__name__}: {exc}); please report it")
     result.extra = extra
+    result.warnings[:0] = warnings
     return result
 
 
@@ -84,7 +92,7 @@ def _finish(mode: str, result: ExtractionResult) -> Outcome:
     document = result.to_dict()
     if mode == "doc":
         return document, len(result.targets), error
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")), len(result.targets), error
+    return to_json(document, pretty=False), len(result.targets), error
 
 
 @dataclass(frozen=True)
@@ -98,15 +106,26 @@ class WorkerSpec:
     published: str | None = None
     mode: str = "result"
     max_bytes: int = DEFAULT_MAX_BYTES
+    encoding: str | None = None
+    record_timeout: float | None = None     # seconds per 100 KB of text; None or 0: no limit
 
     def __call__(self) -> "RecordWorker":
         return RecordWorker(self)
 
     def failure(self, task: Task, message: str) -> Outcome:
-        """The outcome of a task whose worker failed (died, or raised) while running it."""
+        """The outcome of a task whose worker failed (died, raised, ran out of time) on it."""
         from .sources import identify
         rid, extra = identify(task)
-        return _finish(self.mode, ExtractionResult(id=rid, error=message, extra=extra))
+        try:
+            return _finish(self.mode, ExtractionResult(id=rid, error=message, extra=extra))
+        except Exception:  # noqa: BLE001 - the error line must come out, if need be without its fields
+            return _finish(self.mode, ExtractionResult(id=None, error=message))
+
+    def time_limit(self, task: Task) -> float | None:
+        """The seconds ``task`` may take: ``record_timeout`` per 100 KB of text, at least once."""
+        if not self.record_timeout:
+            return None
+        return self.record_timeout * max(1.0, _record_size(task) / TIMEOUT_UNIT_BYTES)
 
 
 class RecordWorker:
@@ -120,12 +139,13 @@ class RecordWorker:
 
     def __call__(self, task: Task) -> Outcome:
         RecordError = self._sources.RecordError
+        warnings: list[str] = []
         try:
-            record = self._sources.load_record(task, self.spec.max_bytes)
+            record = self._sources.load_record(task, self.spec.max_bytes, self.spec.encoding, warnings)
         except RecordError as exc:
             result = ExtractionResult(id=exc.id, error=str(exc), extra=exc.extra)
         else:
-            result = process_record(self.extractor, record, self.spec.published)
+            result = process_record(self.extractor, record, self.spec.published, warnings)
         return _finish(self.spec.mode, result)
 
 
@@ -134,19 +154,30 @@ def _weight(task: Task) -> int:
     return len(data) if isinstance(data, (bytes, str)) else max(task.cost, 1024)
 
 
+def _record_size(task: Task) -> int:
+    """About how many bytes of text ``task`` holds (its line, its file, its ``text``)."""
+    data = task.data
+    if isinstance(data, dict) and isinstance(data.get("text"), str):
+        return len(data["text"])
+    if isinstance(data, (bytes, str)):
+        return len(data)
+    return task.cost
+
+
 def run_tasks(tasks: Iterable[Task], spec: WorkerSpec, workers: int | None = 1, engine: str = "local",
               scheduler: str | None = None) -> Iterator[Outcome]:
     """The outcome of every task, in order, on the chosen engine."""
+    time_limit = spec.time_limit if spec.record_timeout else None
     if engine == "dask":
         from .dask_engine import DaskEngine
-        with DaskEngine(spec, spec.failure, scheduler=scheduler, workers=workers) as dask:
+        with DaskEngine(spec, spec.failure, scheduler=scheduler, workers=workers, time_limit=time_limit) as dask:
             yield from dask.map(tasks)
         return
     if engine != "local":
         raise ValueError(f"unknown engine {engine!r}; choose local or dask")
     from .engines import ProcessEngine
-    engine_ = ProcessEngine(spec, spec.failure, workers=workers, weight=_weight)
-    if engine_.workers > 1 and engine_.start_method == "fork":
+    engine_ = ProcessEngine(spec, spec.failure, workers=workers, weight=_weight, time_limit=time_limit)
+    if not engine_.in_process and engine_.start_method == "fork":
         # load the lazy parts (the tagger) once here: forked workers share them instead of
         # each loading its own copy, which costs every worker a second of CPU at start
         Extractor(spec.model_dir).warm_up()
@@ -154,20 +185,24 @@ def run_tasks(tasks: Iterable[Task], spec: WorkerSpec, workers: int | None = 1, 
 
 
 def extract_many(records: Iterable[dict[str, Any] | str], workers: int | None = 1,
-                 published: str | None = None, model_dir=None) -> Iterator[ExtractionResult]:
+                 published: str | None = None, model_dir=None, record_timeout: float | None = None
+                 ) -> Iterator[ExtractionResult]:
     """Results for ``records`` in their order, on ``workers`` processes (None: every core).
 
     A record is a dict ``{"id"?, "text", "published"?, ...}`` (other keys come back in
     ``result.extra``) or a plain text string. ``published`` is the default publication
     date. A record that fails gets a result with ``error`` set instead of an exception,
     also when a worker process dies on it. Records are read lazily: pass a generator to
-    process more records than fit in memory.
+    process more records than fit in memory. ``record_timeout`` (seconds per 100 KB of
+    text) turns a record that runs longer into an error result; it runs the records in
+    worker processes, also with ``workers=1``, since only a process can be stopped.
     """
     if published is not None:
         parse_published(published)
     Extractor(model_dir)            # a broken model fails here, in the caller, not in every worker
     from .sources import task_from_object
-    spec = WorkerSpec(None if model_dir is None else str(model_dir), published, "result")
+    spec = WorkerSpec(None if model_dir is None else str(model_dir), published, "result",
+                      record_timeout=record_timeout)
     tasks = (task_from_object(record, number) for number, record in enumerate(records, 1))
     for result, _targets, _error in run_tasks(tasks, spec, workers=workers):
         yield result

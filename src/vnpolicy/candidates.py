@@ -1,8 +1,8 @@
 """Step 4: candidates. Every quantity of every sentence (a number with its unit and
 comparator) is a candidate target, after only the exclusions that are certain: numbers
-inside a date or time expression, document numbers and names (Quyết định 123, Quốc lộ 18),
-a year standing alone, durations and ages (5 năm, 30 tuổi), and number words that are an
-article rather than a count (một chương trình).
+of dates and periods (năm 2025, tháng 11, 2021-2025), document numbers and names (Quyết
+định 123, Quốc lộ 18), a year standing alone, durations and ages (5 năm, 30 tuổi), phone
+numbers, and number words that are an article rather than a count (một chương trình).
 
 Whether a candidate is a target is decided later, by ``decision``, from ``features``.
 Offsets are in the normalised text; ``pipeline`` maps them back.
@@ -68,6 +68,7 @@ class CandidateFinder:
         self.excluded_before_rx = regex.compile(rf"{_START}(?:{alternation(excl['before'])})\s*[-.]?\s*$")
         self.exception_rx = regex.compile(rf"(?i){_START}(?:{alternation(excl['before_exceptions'])})\s*$")
         self.identifier_rx = regex.compile(rf"(?:{'|'.join(excl['not_a_quantity'])})$")
+        self.min_bare_value = excl["min_value_without_unit"]
         elision = data["elision.json"]
         self.scale_end_rx = regex.compile(rf"(?i)(?:{alternation(elision['scale_words'])})$")
         self.share_of_total_rx = regex.compile(rf"(?i)\s*(?:{alternation(elision['share_of_total'])})\s*$")
@@ -80,11 +81,12 @@ class CandidateFinder:
             numbers = bucket["numbers"]
             if not numbers:
                 continue
-            times = bucket["times"]
             found = [c for c in (self._candidate(text, sentence, n) for n in numbers
-                                 if not self._excluded(text, sentence, n, times)) if c is not None]
+                                 if not self._excluded(text, sentence, n)) if c is not None]
             self._fill_elided_units(text, found)
-            out.extend(found)
+            # A small bare number that counts nothing named (nguyện vọng 3, Thị trường 1, 15 Hồ
+            # Xuân Hương) is a label or an ordinal; a large one may still be a quota (200.000).
+            out.extend(c for c in found if c.unit is not None or c.number.value >= self.min_bare_value)
         return out
 
     def _fill_elided_units(self, text: str, found: list[Candidate]) -> None:
@@ -116,9 +118,18 @@ class CandidateFinder:
         span = (comp.start, comp.end) if comp.start is not None else None
         return Candidate(sentence, n, unit, comp.comparator, span)
 
-    def _excluded(self, text: str, sentence: Sentence, n: NumberMention, times: list[TimeMention]) -> bool:
-        if any(t.start < n.end and n.start < t.end for t in times):
-            return True          # part of a date or period: tháng 11/2020, giai đoạn 2021-2025
+    @staticmethod
+    def _is_year(text: str, start: int, end: int, value) -> bool:
+        return 1900 <= value <= 2100 and value == int(value) and text[start:end].isdigit()
+
+    def _is_year_range(self, text: str, n: NumberMention) -> bool:
+        ends = regex.findall(r"\d+", text[n.start:n.end])
+        return len(ends) == 2 and all(len(e) == 4 and 1900 <= int(e) <= 2100 for e in ends)
+
+    def _excluded(self, text: str, sentence: Sentence, n: NumberMention) -> bool:
+        """Certain non-amounts. Numbers inside dates and periods fall here too, by the words
+        before them (năm, tháng, quý, giai đoạn ...) and as years or spans of years, so that
+        time expressions need not be read for every sentence."""
         if n.kind == "words" and text[n.start:n.end].lower() in self.not_amount_alone:
             return True          # 'một chương trình': an article, not a count
         label = self.excluded_before_rx.search(text, max(sentence.start, n.start - 25), n.start)
@@ -126,7 +137,9 @@ class CandidateFinder:
             return True          # a document number, a road, an ordinal: Quyết định 123, Quốc lộ 18
         if n.kind == "digits" and self.identifier_rx.match(text[n.start:n.end]):
             return True          # a phone number or a code: 0912345678
-        if n.kind == "digits" and n.value_max is None and 1900 <= n.value <= 2100 and n.value == int(n.value) \
-                and text[n.start:n.end].isdigit() and self.units.after(text, n.end, sentence.end) is None:
+        if self._is_year(text, n.start, n.end, n.value) and n.value_max is None \
+                and self.units.after(text, n.end, sentence.end) is None:
             return True          # a year standing alone (so với 2020); '2000 người' still counts
+        if n.kind == "range" and self._is_year_range(text, n) and self.units.after(text, n.end, sentence.end) is None:
+            return True          # a span of years: (2021-2025), từ 1996 đến 2000
         return self.units.is_time_noun(text, n.end)   # a duration or an age: 5 năm, 30 tuổi

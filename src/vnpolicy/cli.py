@@ -7,17 +7,13 @@ missing optional extra; 3 the language model directory is invalid; 130 interrupt
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
 from pathlib import Path
 
 from .exitcodes import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_MODEL, EXIT_OK, EXIT_USAGE
-
-
-def _dump(document: dict, pretty: bool) -> str:
-    if pretty:
-        return json.dumps(document, ensure_ascii=False, indent=2)
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
 def _error(message: str) -> None:
@@ -41,25 +37,32 @@ def _model_dir(args: argparse.Namespace) -> str | None:
     return resolve_model_dir(args.model, getattr(args, "extend", None))
 
 
+def _extract_file(extractor, path: str, args: argparse.Namespace):
+    """(text, result) of one input file; the decoder's warnings go on the result."""
+    from .inputs import read_document
+    document = read_document(path, args.max_bytes, args.encoding)
+    result = extractor.extract(document.text, args.published, id=path)
+    result.warnings[:0] = document.warnings
+    return document.text, result
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from .export import Writer
-    from .inputs import InputError, read_text
+    from .inputs import InputError
     from .pipeline import Extractor
     from .records import ExtractionResult
     extractor = Extractor(_model_dir(args))
     status = EXIT_OK
     # several inputs in --format json make one array; each input gives a document, a failed one too
-    writer = Writer(sys.stdout, args.format, array=len(args.files) > 1)
+    writer = Writer(sys.stdout, args.format, csv_safe=not args.csv_raw, array=len(args.files) > 1)
     try:
         for path in args.files:
             try:
-                text = read_text(path, args.max_bytes)
+                _, result = _extract_file(extractor, path, args)
             except InputError as exc:
                 _error(str(exc))
                 status = EXIT_INPUT
                 result = ExtractionResult(id=path, published=_iso(args.published), error=str(exc))
-            else:
-                result = extractor.extract(text, args.published, id=path)
             writer.write(result.to_dict())
             sys.stdout.flush()
     finally:
@@ -73,22 +76,43 @@ def _iso(published: str | None) -> str | None:
     return date.isoformat() if date else None
 
 
+def _html_target_problem(html_path: str, source: str) -> tuple[str, int] | None:
+    """Why ``show --html`` must not write ``html_path`` (and the exit code), or None."""
+    if os.path.isdir(html_path):
+        return f"{html_path}: is a directory; give a file name for the HTML page", EXIT_USAGE
+    folder = os.path.dirname(html_path) or "."
+    if not os.path.isdir(folder):
+        return f"{html_path}: folder {folder} does not exist", EXIT_USAGE
+    if source != "-" and os.path.exists(html_path) and os.path.exists(source) \
+            and os.path.samefile(source, html_path):
+        return f"{html_path} is also the input: writing would destroy it; choose another --html", EXIT_USAGE
+    return None
+
+
 def cmd_show(args: argparse.Namespace) -> int:
-    from .inputs import InputError, read_text
+    from .inputs import InputError
     from .pipeline import Extractor
     from .show import render_html, render_terminal
+    if args.html:
+        problem = _html_target_problem(args.html, args.file)
+        if problem:
+            _error(problem[0])
+            return problem[1]
     extractor = Extractor(_model_dir(args))
     try:
-        text = read_text(args.file, args.max_bytes)
+        text, result = _extract_file(extractor, args.file, args)
     except InputError as exc:
         _error(str(exc))
         return EXIT_INPUT
-    result = extractor.extract(text, args.published, id=args.file)
     title = "stdin" if args.file == "-" else args.file
     if args.html:
         page = render_html(text, result, title=title, model=extractor.data.version)
-        with open(args.html, "w", encoding="utf-8") as out:
-            out.write(page)
+        try:
+            with open(args.html, "w", encoding="utf-8") as out:
+                out.write(page)
+        except OSError as exc:
+            _error(f"{args.html}: cannot write ({exc.strerror or exc})")
+            return EXIT_INPUT
         print(f"vnpolicy: wrote {args.html} ({len(result.targets)} targets)", file=sys.stderr)
         return EXIT_OK
     color = {"auto": None, "always": True, "never": False}[args.color]
@@ -133,7 +157,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     options = BatchOptions(inputs=args.inputs, output=args.output, fmt=args.format, workers=args.workers,
                            engine=args.engine, scheduler=args.scheduler, resume=args.resume,
                            quiet=args.quiet, published=args.published, model=_model_dir(args),
-                           max_bytes=args.max_bytes)
+                           max_bytes=args.max_bytes, encoding=args.encoding, csv_safe=not args.csv_raw,
+                           record_timeout=args.record_timeout)
     return run_batch(options, _error)
 
 
@@ -151,8 +176,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         _error(str(exc))
         return EXIT_INPUT
     groups = tuple(args.groups.split(",")) if args.groups else None
-    from .features import GROUPS
-    groups = groups or GROUPS
+    from .features import DEFAULT_GROUPS, GROUPS
+    groups = groups or DEFAULT_GROUPS
     if set(groups) - set(GROUPS):
         _error(f"--groups: unknown group(s) {', '.join(sorted(set(groups) - set(GROUPS)))}; known: {', '.join(GROUPS)}")
         return EXIT_USAGE
@@ -190,6 +215,34 @@ def _positive(value: str) -> int:
     return int(value)
 
 
+def _byte_limit(value: str) -> int:
+    from .inputs import parse_max_bytes
+    try:
+        return parse_max_bytes(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _encoding(value: str) -> str:
+    from .charsets import canonical_encoding
+    try:
+        canonical_encoding(value)
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding {value!r} (utf-8, utf-16, cp1258, tcvn3, vni, "
+                                         "or any Python codec name)") from None
+    return value
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0 or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds (0 turns the limit off)")
+    return seconds
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from .schema import output_schema
     print(json.dumps(output_schema(), ensure_ascii=False, indent=2))
@@ -197,7 +250,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .inputs import max_bytes_from_env
+    from .bulk import DEFAULT_RECORD_TIMEOUT
     parser = argparse.ArgumentParser(prog="vnpolicy", description="Extract policy targets from Vietnamese news.")
     parser.add_argument("--version", action="version", version="vnpolicy 0.1.0")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -217,8 +270,15 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default); jsonl: one compact line per input; csv: one row per target with flat "
                         "columns; an input that cannot be read gives a document, line or row with 'error'")
     p.add_argument("--jsonl", dest="format", action="store_const", const="jsonl", help="same as --format jsonl")
-    p.add_argument("--max-bytes", type=int, default=max_bytes_from_env(), metavar="N",
-                   help="refuse a single article larger than N bytes (default 20 MB; env VNPOLICY_MAX_BYTES)")
+    p.add_argument("--max-bytes", type=_byte_limit, default=None, metavar="N",
+                   help="refuse a single article larger than N bytes, after decompression "
+                        "(default 20 MB; env VNPOLICY_MAX_BYTES)")
+    p.add_argument("--encoding", type=_encoding, metavar="NAME",
+                   help="read the files in this encoding instead of recognising it (utf-8, utf-16, cp1258, "
+                        "tcvn3, vni)")
+    p.add_argument("--csv-raw", action="store_true",
+                   help="csv: write cells as they are, without the ' that keeps a spreadsheet from running "
+                        "a cell that starts with = + - @ as a formula")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("show", parents=[common], help="review one article's targets: colour in the terminal, or --html")
@@ -226,7 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", metavar="OUT.html", help="write a self-contained HTML review page instead")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="terminal colour (default: when writing to a terminal; NO_COLOR is honoured)")
-    p.add_argument("--max-bytes", type=int, default=max_bytes_from_env(), metavar="N", help=argparse.SUPPRESS)
+    p.add_argument("--max-bytes", type=_byte_limit, default=None, metavar="N", help=argparse.SUPPRESS)
+    p.add_argument("--encoding", type=_encoding, metavar="NAME", help="read the file in this encoding (as extract)")
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("eval", parents=[common], help="score predictions against gold (ANNOTATION.md section 4)")
@@ -257,8 +318,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="local processes (default) or a Dask cluster (needs vnpolicy[dask])")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="with --engine dask: scheduler address (tcp://host:8786); default: a local cluster")
-    p.add_argument("--max-bytes", type=int, default=max_bytes_from_env(), metavar="N",
-                   help="give an error line for a record larger than N bytes (default 20 MB; env VNPOLICY_MAX_BYTES)")
+    p.add_argument("--max-bytes", type=_byte_limit, default=None, metavar="N",
+                   help="give an error line for a record larger than N bytes, after decompression "
+                        "(default 20 MB; env VNPOLICY_MAX_BYTES)")
+    p.add_argument("--record-timeout", type=_seconds, default=DEFAULT_RECORD_TIMEOUT, metavar="SECONDS",
+                   help=f"give an error line for a record that takes longer than SECONDS per 100 KB of text "
+                        f"(default {DEFAULT_RECORD_TIMEOUT:g}; 0: no limit)")
+    p.add_argument("--encoding", type=_encoding, metavar="NAME",
+                   help="read .txt files and HTML pages in this encoding instead of recognising it")
+    p.add_argument("--csv-raw", action="store_true", help="csv: cells as they are (see extract --csv-raw)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line on stderr")
     p.set_defaults(func=cmd_batch)
 
@@ -270,7 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="MODEL_DIR",
                    help="model directory to write: a copy of --model (or the bundled model) with the new "
                         "decision.json; give the base directory itself to update it in place")
-    p.add_argument("--groups", metavar="G1,G2", help="feature groups to use (default: all); see vnpolicy.features")
+    p.add_argument("--groups", metavar="G1,G2", help="feature groups to use (default: legacy,cues,aspect,time,verb,unit,lexical; also nouns, "
+                        "layout); see vnpolicy.features")
     p.add_argument("--no-cv", action="store_true", help="skip the cross-validated score (faster)")
     p.add_argument("--cv-errors", metavar="FILE.jsonl", help="write every cross-validated error to FILE")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
@@ -281,13 +350,49 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _resolve_max_bytes(args: argparse.Namespace) -> str | None:
+    """Fill in --max-bytes from VNPOLICY_MAX_BYTES; the problem with the variable, if any."""
+    from .inputs import max_bytes_from_env
+    if not hasattr(args, "max_bytes") or args.max_bytes is not None:
+        return None
+    try:
+        args.max_bytes = max_bytes_from_env()
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush of what could not be
+    written does not end in a second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _output_failure(exc: OSError) -> str:
+    if exc.filename is None and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF):
+        return f"cannot write to standard output ({exc.strerror})"
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    problem = _resolve_max_bytes(args)
+    if problem:
+        _error(problem)
+        return EXIT_USAGE
     from .extras import MissingExtra
     from .resources import ModelError
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()
+        return code
     except MissingExtra as exc:      # raised before any output is opened
         _error(str(exc))
         return EXIT_USAGE
@@ -297,8 +402,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted")
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
+    except BrokenPipeError:          # the reader went away (| head): nothing left to say
+        _silence_stdout()
         return EXIT_OK
+    except OSError as exc:           # a full disk under stdout, and the like: one line, no traceback
+        _silence_stdout()
+        _error(_output_failure(exc))
+        return EXIT_INPUT
 
 
 if __name__ == "__main__":

@@ -66,6 +66,11 @@ class LayoutReader:
         self.opener_max_words = spec["opener_max_words"]
         self.plan_noun_rx = regex.compile(rf"(?i)(?<![\p{{L}}\p{{M}}\d])(?:{alternation(spec['plan_nouns'])}){_END}")
         self.plan_noun_max_words = spec["plan_noun_max_words"]
+        # How far into a sentence an opening time may start (a few words, in characters) and the
+        # words of a time with no digit (năm nay, cuối năm): without either it opens nothing.
+        self.opener_window = 40
+        time_words = data["time.json"]
+        self.time_word_rx = regex.compile(rf"(?i)(?<![\p{{L}}\p{{M}}\d])(?:{alternation(list(time_words['relative']) + time_words['year_words'] + time_words['quarter_words'] + time_words['month_words'])}){_END}")
 
     def read(self, text: str, sentences: list[Sentence], pieces: ArticlePieces) -> Layout:
         headline = self._headline(text, sentences)
@@ -73,7 +78,7 @@ class LayoutReader:
         lead = frozenset(body[:self.lead_sentences])
         governor, items = self._governors(text, sentences, headline)
         return Layout(headline, lead, governor, items,
-                      lambda i: self._opener(text, sentences[i], pieces[i]["times"]))
+                      lambda i: self._opener(text, sentences[i], pieces[i]))
 
     def _governors(self, text: str, sentences: list[Sentence], headline: int | None):
         governor: list[int | None] = []
@@ -101,16 +106,22 @@ class LayoutReader:
                 items.append(is_item)
         return tuple(governor), tuple(items)
 
-    def _opener(self, text: str, s: Sentence, times: list[TimeMention]) -> TimeMention | None:
+    def _opener(self, text: str, s: Sentence, bucket) -> TimeMention | None:
         """The time that opens a passage in sentence ``s``: one near its start, or one right
-        after a plan noun (kế hoạch kinh doanh năm 2021)."""
-        for t in times:
+        after a plan noun (kế hoạch kinh doanh năm 2021). A sentence with no digit near its start
+        and no plan noun opens nothing, and its time expressions are not read at all."""
+        near_start = text[s.start:min(s.end, s.start + self.opener_window)]
+        plan_nouns = list(self.plan_noun_rx.finditer(text, s.start, s.end))
+        if not plan_nouns and not any(ch.isdigit() for ch in near_start) and not self.time_word_rx.search(near_start):
+            return None
+        for t in bucket["times"]:
             if t.baseline:
                 continue
             if len(_WORD.findall(text, s.start, t.start)) < self.opener_max_words:
                 return t
-            for m in self.plan_noun_rx.finditer(text, max(s.start, t.start - 60), t.start):
-                if len(_WORD.findall(text, m.end(), t.start)) <= self.plan_noun_max_words:
+            for m in plan_nouns:
+                if m.end() <= t.start and t.start - m.end() <= 60 and \
+                        len(_WORD.findall(text, m.end(), t.start)) <= self.plan_noun_max_words:
                     return t
         return None
 

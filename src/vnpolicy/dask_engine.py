@@ -10,32 +10,91 @@ Each Dask worker thread builds one ``RecordWorker`` (one loaded extractor) per
 ``WorkerSpec`` and keeps it. A partition that fails (a worker died on it, Dask gave up with
 ``KilledWorker``) is run again one record at a time, so that only the record at fault gets
 an error line. Dask is an optional extra: ``pip install 'vnpolicy[dask]'``.
+
+A time limit per record (``time_limit``) is kept on the worker: Dask runs tasks in
+threads, which cannot be killed, so a watchdog raises ``RecordTimeout`` in the thread
+that runs a record past its time. That stops Python code (all of the extraction's own
+loops) at its next instruction; a call stuck inside a native library is beyond it.
 """
 from __future__ import annotations
 
+import ctypes
 import logging
 import threading
 from collections import deque
 from typing import Any, Callable, Iterable, Iterator
 
-from .engines import EngineError, default_workers
+from . import engines
+from .engines import EngineError, default_workers, timeout_message
 
 DASK_EXTRA_HINT = "pip install 'vnpolicy[dask]'"
 _local = threading.local()
 
 
-def run_partition(factory: Callable[[], Callable[[Any], Any]], items: list[Any]) -> list[tuple[bool, Any]]:
-    """Runs on a Dask worker: ``(True, outcome)`` or ``(False, message)`` per item."""
+class RecordTimeout(BaseException):
+    """Raised in a worker thread whose record ran past its time limit; a BaseException, so
+    that the per-record ``except Exception`` that turns bugs into error lines lets it by."""
+
+
+class _Watchdog:
+    """While in its with-block, the calling thread gets ``RecordTimeout`` after ``seconds``."""
+
+    def __init__(self, seconds: float | None):
+        self.seconds = seconds
+        self.thread_id = threading.get_ident()
+        self.lock = threading.Lock()
+        self.armed = False
+        self.timer: threading.Timer | None = None
+
+    def __enter__(self) -> "_Watchdog":
+        if self.seconds is not None:
+            self.armed = True
+            self.timer = threading.Timer(self.seconds, self._fire)
+            self.timer.daemon = True
+            self.timer.start()
+        return self
+
+    def _fire(self) -> None:
+        with self.lock:
+            if self.armed:
+                _raise_in_thread(self.thread_id, RecordTimeout)
+
+    def __exit__(self, *exc_info) -> None:
+        if self.timer is None:
+            return
+        self.timer.cancel()
+        with self.lock:
+            if self.armed:
+                self.armed = False
+                _raise_in_thread(self.thread_id, None)   # withdraw one not yet delivered
+
+
+def _raise_in_thread(thread_id: int, exc_type) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id),
+                                               ctypes.py_object(exc_type) if exc_type else None)
+
+
+def run_partition(factory: Callable[[], Callable[[Any], Any]], items: list[Any],
+                  limits: list[float | None] | None = None) -> list[tuple[bool, Any]]:
+    """Runs on a Dask worker: ``(True, outcome)`` or ``(False, message)`` per item; an item
+    past its limit (seconds) is stopped and gets the time-out message."""
     states = getattr(_local, "states", None)
     if states is None:
         states = _local.states = {}
     state = states.get(factory)
-    if state is None:
+    fresh = state is None
+    if fresh:
         state = states[factory] = factory()
     answers = []
-    for item in items:
+    for i, item in enumerate(items):
+        limit = limits[i] if limits else None
+        allowed = None if limit is None else limit + (engines.STARTUP_GRACE if fresh and i == 0 else 0.0)
         try:
-            answers.append((True, state(item)))
+            with _Watchdog(allowed):
+                value = state(item)
+            answers.append((True, value))
+        except RecordTimeout:
+            answers.append((False, timeout_message(limit)))
         except Exception as exc:  # noqa: BLE001 - becomes the item's failure
             answers.append((False, f"{type(exc).__name__}: {exc}"))
     return answers
@@ -46,8 +105,9 @@ class DaskEngine:
 
     def __init__(self, factory, on_failure, scheduler: str | None = None, workers: int | None = None,
                  partition_items: int = 64, partition_weight: int = 1 << 20, client=None,
-                 max_in_flight: int | None = None):
+                 max_in_flight: int | None = None, time_limit: Callable[[Any], float | None] | None = None):
         self.factory, self.on_failure = factory, on_failure
+        self.time_limit = time_limit
         self.scheduler, self.workers = scheduler, workers
         self.partition_items, self.partition_weight = partition_items, partition_weight
         self.client, self._own_client, self._cluster = client, False, None
@@ -112,7 +172,7 @@ class DaskEngine:
         queue: deque = deque()
         try:
             for part in self._partitions(items):
-                queue.append((self.client.submit(run_partition, self.factory, part, pure=False), part))
+                queue.append((self._submit(part), part))
                 while len(queue) >= window:
                     yield from self._collect(*queue.popleft())
             while queue:
@@ -120,6 +180,13 @@ class DaskEngine:
         finally:
             if queue:
                 self.client.cancel([future for future, _ in queue])
+
+    def _limits(self, part: list[Any]) -> list[float | None] | None:
+        return [self.time_limit(item) for item in part] if self.time_limit else None
+
+    def _submit(self, part: list[Any]):
+        limits = self._limits(part)
+        return self.client.submit(run_partition, self.factory, part, *([limits] if limits else []), pure=False)
 
     def _collect(self, future, part: list[Any]) -> Iterator[Any]:
         try:
@@ -133,7 +200,7 @@ class DaskEngine:
         for item in part:
             self._check_connected()
             try:
-                ok, value = self.client.submit(run_partition, self.factory, [item], pure=False).result()[0]
+                ok, value = self._submit([item]).result()[0]
             except Exception as exc:  # noqa: BLE001
                 self._check_connected()
                 yield self.on_failure(item, f"Dask worker failed while processing this record "

@@ -16,6 +16,7 @@ import regex
 from .resources import LanguageData
 
 _YEAR = r"(?:19|20)\d{2}"
+_YEAR_RX = regex.compile(rf"(?<!\d){_YEAR}(?!\d)")
 _B = r"(?<![\p{L}\p{M}\d])"      # word start
 _E = r"(?![\p{L}\p{M}\d])"        # word end
 
@@ -103,10 +104,26 @@ class DeadlineFinder:
             ("year", rf"(?:(?:{edge})\s+)?(?:{year})\s+(?P<year>{_YEAR}){_E}"),
             ("relative_duration", rf"(?:(?:{dur_lead})\s+)?(?:{filler})*(?P<n>{dur_n})\s+(?P<du>{dur_units})\s+(?P<fut>{future}){_E}"),
             ("relative_duration_plain", rf"(?:{dur_lead})\s+(?:{filler})+(?P<n>{dur_n})\s+(?P<du>{plain_units}){_E}"),
-            ("relative", rf"(?P<rel>{rel}){_E}"),
+            ("relative", rf"(?P<rel>{rel}){_E}(?!\s+(?:{alt(spec['relative_not_before'])}|\d){_E})"),
             ("bare_year", rf"(?<=(?:{lead}|{horizon})\s+)(?P<year>{_YEAR}){_E}(?!\s*(?:{not_after}))"),
         ]
         self.rules = [(name, regex.compile(rf"(?i){_B}{pattern}")) for name, pattern in rules]
+        # Words a rule cannot match without: a sentence that lacks them skips the rule unrun.
+        # Each phrase is stood for by its longest word, whatever the spacing between its words.
+        anchors = lambda phrases: tuple(sorted({max(p.lower().split(), key=len) for p in phrases}))
+        keywords = {
+            "half_year": anchors(self.half_year),
+            "quarter": anchors(spec["quarter_words"]),
+            "day_month_year_words": anchors(spec["day_words"]), "day_month": anchors(spec["day_words"]),
+            "month_year": anchors(spec["month_words"]), "month": anchors(spec["month_words"]),
+            "year": anchors(spec["year_words"]),
+            "relative_duration": anchors(self.duration_units),
+            "relative_duration_plain": anchors(spec["duration_plain_units"]),
+            "relative": anchors(self.relative),
+        }
+        self.rule_keywords = [keywords.get(name, ()) for name, _ in self.rules]
+        # Rules that cannot match without a four-digit year.
+        self.needs_year = [name in ("period_range", "day_month_year", "bare_year") for name, _ in self.rules]
         # Every rule needs a digit or one of these words: a sentence with neither is skipped at once.
         self.quick_rx = regex.compile(rf"(?i)\d|{_B}(?:{year}|{quarter}|{month}|{day}|{half}|{rel}){_E}")
         self.lead_rx = regex.compile(rf"(?i)(?:{_B}(?:{lead})\s+)+$")
@@ -122,7 +139,11 @@ class DeadlineFinder:
             return []
         taken = bytearray(endpos - pos + 1)
         found: list[TimeMention] = []
-        for name, rx in self.rules:
+        lower = text[pos:endpos].lower()
+        has_year = bool(_YEAR_RX.search(lower))
+        for (name, rx), keywords, needs_year in zip(self.rules, self.rule_keywords, self.needs_year):
+            if keywords and not any(k in lower for k in keywords) or needs_year and not has_year:
+                continue
             for m in rx.finditer(text, pos, endpos):
                 a, b = m.start() - pos, m.end() - pos
                 if any(taken[a:b]):

@@ -45,7 +45,8 @@ class DecisionModel:
                 "threshold": round(self.threshold, 6), "weights": {k: round(v, 6) for k, v in ordered.items()}}
 
     def margin(self, features: dict[str, float]) -> float:
-        return self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+        get = self.weights.get
+        return self.bias + sum(get(name, 0.0) * value for name, value in features.items())
 
     def probability(self, features: dict[str, float]) -> float:
         z = self.margin(features)

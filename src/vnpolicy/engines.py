@@ -12,10 +12,15 @@
   item that kills a worker on its own gets ``on_failure(item, message)`` as its result, and
   the run goes on (``Pool`` would hang, ``ProcessPoolExecutor`` would fail every pending item);
 - **the state is built once per worker**: ``factory()`` runs in each worker at start-up
-  (the extractor loads its language data there), then every item is ``state(item)``.
+  (the extractor loads its language data there), then every item is ``state(item)``;
+- **a time limit per item** (``time_limit(item)`` seconds, optional): a worker that holds
+  a chunk longer than its items' limits together is killed, wherever it is stuck (a
+  Python loop or a native library); its chunk is run again one item at a time, and the
+  item that runs out of time on its own gets ``on_failure`` while the run goes on.
 
 ``factory`` must be picklable (a class or a frozen dataclass instance) where the start
-method is not ``fork``. With one worker everything runs in the calling process.
+method is not ``fork``. With one worker and no time limit everything runs in the calling
+process; a time limit needs a worker process, since only a process can be stopped.
 """
 from __future__ import annotations
 
@@ -23,12 +28,16 @@ import itertools
 import multiprocessing
 import os
 import signal
+import time
 from collections import deque
 from multiprocessing.connection import wait
 from typing import Any, Callable, Iterable, Iterator
 
 Factory = Callable[[], Callable[[Any], Any]]
 OnFailure = Callable[[Any, str], Any]
+TimeLimit = Callable[[Any], "float | None"]
+# A new worker may load lazy parts (a tagger model) on its first item: time it is not charged.
+STARTUP_GRACE = 15.0
 
 
 class EngineError(RuntimeError):
@@ -92,12 +101,21 @@ def _send(conn, message) -> bool:
 
 
 class _Worker:
-    __slots__ = ("process", "conn", "job", "ready")
+    __slots__ = ("process", "conn", "job", "ready", "fresh", "deadline", "allowed", "timed_out")
 
     def __init__(self, process, conn):
         self.process, self.conn = process, conn
         self.job: list[tuple[int, Any]] | None = None
         self.ready = False
+        self.fresh = True                   # has not finished a chunk yet
+        self.deadline: float | None = None  # monotonic time by which its chunk must be done
+        self.allowed = 0.0                  # the seconds its chunk was given
+        self.timed_out = False
+
+
+def timeout_message(seconds: float) -> str:
+    return (f"took longer than the {seconds:.0f} s allowed for this record (--record-timeout); "
+            "stopped, and the run went on")
 
 
 class ProcessEngine:
@@ -106,8 +124,11 @@ class ProcessEngine:
     def __init__(self, factory: Factory, on_failure: OnFailure, workers: int | None = None,
                  chunk_items: int = 16, chunk_weight: int = 64 * 1024,
                  weight: Callable[[Any], int] = lambda item: 1, max_ahead: int | None = None,
-                 start_method: str | None = None):
+                 start_method: str | None = None, time_limit: TimeLimit | None = None,
+                 startup_grace: float | None = None):
         self.factory, self.on_failure = factory, on_failure
+        self.time_limit = time_limit
+        self.startup_grace = STARTUP_GRACE if startup_grace is None else startup_grace
         self.workers = default_workers() if not workers or workers < 1 else workers
         self.chunk_items, self.chunk_weight, self.weight = max(1, chunk_items), chunk_weight, weight
         self.max_ahead = max_ahead or self.workers * self.chunk_items * 4
@@ -120,9 +141,14 @@ class ProcessEngine:
 
     def map(self, items: Iterable[Any]) -> Iterator[Any]:
         """``state(item)`` for every item, in order (``on_failure`` for items that failed)."""
-        if self.workers == 1:
+        if self.in_process:
             return self._serial(items)
         return self._parallel(items)
+
+    @property
+    def in_process(self) -> bool:
+        """Does ``map`` run in the calling process (one worker, no time limit to enforce)?"""
+        return self.workers == 1 and self.time_limit is None
 
     def _serial(self, items: Iterable[Any]) -> Iterator[Any]:
         state = self.factory()
@@ -185,15 +211,17 @@ class ProcessEngine:
                     if not chunk:
                         break
                     w.job = chunk
+                    self._start_clock(w, chunk)
                     if not _send(w.conn, [item for _, item in chunk]):
                         retry.appendleft(chunk)      # it never reached the worker: not its fault
-                        w.job = None
+                        w.job = w.deadline = None
                 if exhausted and not retry and emitted == read and all(w.job is None for w in workers):
                     finished = True
                     return
                 by_conn = {w.conn: w for w in workers}
                 by_sentinel = {w.process.sentinel: w for w in workers}
-                ready = wait(list(by_conn) + list(by_sentinel))
+                ready = wait(list(by_conn) + list(by_sentinel), timeout=self._wait_time(workers))
+                self._stop_overdue(workers)
                 dead: list[_Worker] = []
                 for obj in ready:
                     w = by_conn.get(obj)
@@ -221,8 +249,9 @@ class ProcessEngine:
                             retry.extendleft([pair] for pair in reversed(w.job))
                         else:
                             index, item = w.job[0]
-                            done[index] = self.on_failure(
-                                item, f"worker process {describe_exit(code)} while processing this record")
+                            message = (timeout_message(w.allowed) if w.timed_out else
+                                       f"worker process {describe_exit(code)} while processing this record")
+                            done[index] = self.on_failure(item, message)
                     workers[workers.index(w)] = self._spawn(ctx, [x for x in workers if x is not w])
         finally:
             self._shutdown(workers, graceful=finished)
@@ -240,8 +269,34 @@ class ProcessEngine:
         elif kind == "done" and w.job is not None:
             for (index, item), (ok, value) in zip(w.job, payload):
                 done[index] = value if ok else self.on_failure(item, value)
-            w.job = None
+            w.job = w.deadline = None
+            w.fresh = False
         return True
+
+    # -- time limits ----------------------------------------------------------------
+
+    def _start_clock(self, w: _Worker, chunk: list[tuple[int, Any]]) -> None:
+        if self.time_limit is None:
+            return
+        limits = [self.time_limit(item) for _, item in chunk]
+        if any(limit is None for limit in limits):
+            return
+        w.allowed = sum(limits)
+        w.deadline = time.monotonic() + w.allowed + (self.startup_grace if w.fresh else 0.0)
+
+    @staticmethod
+    def _wait_time(workers: list[_Worker]) -> float | None:
+        deadlines = [w.deadline for w in workers if w.deadline is not None and w.job]
+        return max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+
+    @staticmethod
+    def _stop_overdue(workers: list[_Worker]) -> None:
+        """Kill the workers past their deadline; their death is handled as any other."""
+        now = time.monotonic()
+        for w in workers:
+            if w.job and w.deadline is not None and now >= w.deadline and not w.timed_out:
+                w.timed_out = True
+                w.process.kill()
 
     @staticmethod
     def _shutdown(workers: list[_Worker], graceful: bool) -> None:

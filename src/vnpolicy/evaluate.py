@@ -256,23 +256,47 @@ class Report:
     errors: list[Mismatch]
 
 
+MAX_LINE_BYTES = 64 * 1024 * 1024      # one gold or prediction line; an article is at most 20 MB
+
+
 def read_jsonl(path: str | Path) -> Iterator[dict]:
-    """The JSON objects of a JSON Lines file; a bad line is an ``EvalError`` naming it."""
+    """The JSON objects of a JSON Lines file; a bad line is an ``EvalError`` naming it. Only
+    a regular file is read, one bounded line at a time."""
+    from .inputs import InputError, open_regular
     try:
-        stream = open(path, encoding="utf-8-sig")
-    except OSError as exc:
-        raise EvalError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        stream = open_regular(str(path))
+    except InputError as exc:
+        raise EvalError(str(exc)) from None
     with stream:
-        for number, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise EvalError(f"{path}: line {number}: not JSON ({exc.msg})") from None
-            if not isinstance(record, dict):
-                raise EvalError(f"{path}: line {number}: a record must be a JSON object")
-            yield record
+        number = 0
+        try:
+            while True:
+                raw = stream.readline(MAX_LINE_BYTES + 1)
+                if not raw:
+                    return
+                number += 1
+                if len(raw) > MAX_LINE_BYTES:
+                    raise EvalError(f"{path}: line {number}: longer than {MAX_LINE_BYTES >> 20} MB")
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                if not line.strip():
+                    continue
+                yield _parse_line(line, path, number)
+        except UnicodeDecodeError as exc:
+            raise EvalError(f"{path}: line {number}: not UTF-8 text (a binary file?): {exc.reason}") from None
+        except OSError as exc:
+            raise EvalError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def _parse_line(line: str, path: str | Path, number: int) -> dict:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise EvalError(f"{path}: line {number}: not JSON ({exc.msg})") from None
+    except RecursionError:
+        raise EvalError(f"{path}: line {number}: JSON nested too deeply") from None
+    if not isinstance(record, dict):
+        raise EvalError(f"{path}: line {number}: a record must be a JSON object")
+    return record
 
 
 def _gold_by_id(records: Iterable[dict]) -> dict[str, list[dict]]:

@@ -22,10 +22,22 @@ CSV_COLUMNS = [
 ]
 
 
+# Line breaks to Unicode but not to JSON: a reader splitting on them (str.splitlines, some
+# JavaScript) would cut a record in two. Inside a JSON string their escapes mean the same.
+_LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"}
+
+
 def to_json(document: dict[str, Any], pretty: bool = True) -> str:
+    """Strict JSON (no NaN or Infinity: ``ValueError``), UTF-8 text, one line unless ``pretty``."""
     if pretty:
-        return json.dumps(document, ensure_ascii=False, indent=2)
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        out = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
+    else:
+        out = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    if not out.isascii():
+        for char, escape in _LINE_BREAKS.items():
+            if char in out:
+                out = out.replace(char, escape)
+    return out
 
 
 def _flag(value: Any) -> Any:
@@ -61,18 +73,31 @@ def csv_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...)).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, with a leading ' so that it
+    shows as text; numbers and other cells unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 class Writer:
-    """Writes result documents to ``stream`` in one of ``FORMATS``.
+    """Writes result documents to ``stream`` in one of ``FORMATS``. In CSV, text cells that
+    start like a formula get a leading ' unless ``csv_safe`` is False.
 
     With ``array=True`` the ``json`` format writes one JSON array of the documents (streamed,
     as ``json.dumps(documents, indent=2)`` would print it) instead of one document; call
     ``close()`` at the end, also after an interruption, so that the array is closed.
     """
 
-    def __init__(self, stream: IO[str], fmt: str = "jsonl", array: bool = False):
+    def __init__(self, stream: IO[str], fmt: str = "jsonl", csv_safe: bool = True, array: bool = False):
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-        self.stream, self.fmt = stream, fmt
+        self.stream, self.fmt, self.csv_safe = stream, fmt, csv_safe
         self.array = array and fmt == "json"
         self._written = 0
         self._closed = False
@@ -87,7 +112,10 @@ class Writer:
         elif self.fmt == "jsonl":
             self.stream.write(to_json(document, pretty=False) + "\n")
         else:
-            self._csv_writer().writerows(csv_rows(document))
+            rows = csv_rows(document)
+            if self.csv_safe:
+                rows = [{k: defuse_cell(v) for k, v in row.items()} for row in rows]
+            self._csv_writer().writerows(rows)
         self._written += 1
 
     def _csv_writer(self) -> csv.DictWriter[str]:

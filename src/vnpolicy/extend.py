@@ -38,7 +38,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Iterable
 
-from .resources import ModelError, default_model_dir
+from .resources import MAX_FILE_BYTES, ModelError, default_model_dir, listed_files, read_json_file
 
 __all__ = ["ExtensionError", "extended_model_dir", "load_extension", "merge_file", "resolve_model_dir"]
 
@@ -75,14 +75,7 @@ def load_extension(source: str | os.PathLike | dict) -> dict[str, Any]:
         data, where = source, "extension"
     else:
         where = str(source)
-        try:
-            data = json.loads(Path(source).read_text(encoding="utf-8-sig"))
-        except FileNotFoundError:
-            raise ExtensionError(f"{where}: no such extension file") from None
-        except OSError as exc:
-            raise ExtensionError(f"{where}: cannot read ({exc.strerror or exc})") from None
-        except json.JSONDecodeError as exc:
-            raise ExtensionError(f"{where}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
+        data = read_json_file(Path(source), missing="no such extension file", error=ExtensionError)
     if not isinstance(data, dict):
         raise ExtensionError(f"{where}: an extension must be a JSON object keyed by model file")
     return _nfc(data)
@@ -143,11 +136,7 @@ def _model_files(directory: Path) -> list[str]:
     meta_path = directory / "meta.json"
     if not meta_path.is_file():
         raise ModelError(f"{directory}: not a vnpolicy model directory (no meta.json)")
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ModelError(f"{meta_path}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
-    return list(meta.get("files", []))
+    return listed_files(directory, read_json_file(meta_path), meta_path)
 
 
 def _fingerprint(base: Path, files: list[str], extensions: list[tuple[str, dict]]) -> str:
@@ -155,10 +144,16 @@ def _fingerprint(base: Path, files: list[str], extensions: list[tuple[str, dict]
     for name in ["meta.json", *sorted(files)]:
         path = base / name
         h.update(name.encode() + b"\0")
-        h.update(path.read_bytes() if path.is_file() else b"<missing>")
+        h.update(_capped_bytes(path) if path.is_file() else b"<missing>")
     for _, ext in extensions:
         h.update(json.dumps(ext, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     return h.hexdigest()[:20]
+
+
+def _capped_bytes(path: Path) -> bytes:
+    """A model file's bytes for the fingerprint; one too big is refused when it is read."""
+    with open(path, "rb") as f:
+        return f.read(MAX_FILE_BYTES + 1)
 
 
 def cache_root() -> Path:
@@ -189,9 +184,9 @@ def extended_model_dir(extensions: Iterable[str | os.PathLike | dict], base: str
     root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
     try:
-        meta = json.loads((base_dir / "meta.json").read_text(encoding="utf-8"))
+        meta = read_json_file(base_dir / "meta.json")
         for name in files:
-            doc = json.loads((base_dir / name).read_text(encoding="utf-8"))
+            doc = read_json_file(base_dir / name, missing="listed in meta.json but missing")
             for where, ext in loaded:
                 if name in ext:
                     doc = merge_file(name, doc, ext[name], where)

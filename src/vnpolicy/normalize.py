@@ -2,12 +2,18 @@
 
 Every rule after this step works on ``NormalizedText.text``; every offset that leaves the
 library goes through ``NormalizedText.span_to_original`` so that ``original[start:end]``
-is exactly the reported words.
+is exactly the reported words, and never starts or ends inside a grapheme (between a
+letter and its combining mark).
+
+A run of spaces and tabs inside a line reads as one space (*dự  kiến* is *dự kiến*), so
+that no pattern depends on how the text was spaced; the map keeps every offset exact.
 """
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
+from array import array
 from dataclasses import dataclass, field
 
 import regex
@@ -20,30 +26,46 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _PUNCT = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
           "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'",
           "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-"}
-_SIMPLE_EDITS = (
-    r"(?P<crlf>\r\n?)"
-    rf"|(?P<space>[{_SPACES}])"
-    rf"|(?P<zw>[{_ZERO_WIDTH}])"
-    rf"|(?P<punct>[{''.join(_PUNCT)}])"
-)
-_EDIT = regex.compile(_SIMPLE_EDITS + r"|(?P<comb>\P{M}\p{M}+)")
-# Text already in NFC (most news is) has no base+mark sequence worth composing: skip that test.
-_EDIT_NFC = regex.compile(_SIMPLE_EDITS)
+def _edits_pattern(spaces: str) -> str:
+    return (r"(?P<crlf>\r\n?)"
+            rf"|(?P<space>{spaces})"
+            rf"|(?P<zw>[{_ZERO_WIDTH}])"
+            rf"|(?P<punct>[{''.join(_PUNCT)}])")
+
+
+# One pattern per kind of text: composing base + mark only where the text is not NFC already
+# (most news is), and runs of spaces only where there is a run (a run pattern tries every
+# single space, which costs a few times the scan on text that has none).
+_ONE_SPACE = f"[{_SPACES}]"
+_SPACE_RUNS = f"[ {_SPACES}]{{2,}}|[{_SPACES}]"
+_COMPOSE = r"|(?P<comb>\P{M}\p{M}+)"
+_PATTERNS = {(nfc, runs): regex.compile(_edits_pattern(_SPACE_RUNS if runs else _ONE_SPACE) + ("" if nfc else _COMPOSE))
+             for nfc in (True, False) for runs in (True, False)}
+_HAS_RUN = regex.compile(f"[ {_SPACES}]{{2}}")
+_OTHER_SPACE = re.compile(f"[{_SPACES}]")
+
+
+def _has_space_run(text: str) -> bool:
+    """Two spaces or tabs in a row anywhere? (Quick tests first: the full one scans slowly.)"""
+    if "  " in text:
+        return True
+    return _OTHER_SPACE.search(text) is not None and _HAS_RUN.search(text) is not None
 
 
 @dataclass
 class NormalizedText:
-    """Normalised text plus the edits that produced it (norm_start, norm_end, orig_start, orig_end)."""
+    """Normalised text plus the edits that produced it (norm_start, norm_end, orig_start, orig_end).
+
+    The edits are kept as four integer arrays, 16 bytes an edit: a big article with a CRLF,
+    a curly quote or a no-break space on every line has hundreds of thousands of them.
+    """
 
     original: str
     text: str
-    edits: list[tuple[int, int, int, int]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self._edit_starts = [e[0] for e in self.edits]
+    edits: "_Edits" = field(default_factory=lambda: _Edits(0))
 
     def _locate(self, pos: int) -> tuple[int, int, int, int] | None:
-        i = bisect.bisect_right(self._edit_starts, pos) - 1
+        i = bisect.bisect_right(self.edits.norm_start, pos) - 1
         # Several zero-length edits can share a start; the last one is the furthest on.
         return self.edits[i] if i >= 0 else None
 
@@ -68,7 +90,54 @@ class NormalizedText:
         return o_end + (pos - n_end)
 
     def span_to_original(self, start: int, end: int) -> tuple[int, int]:
-        return self.to_original_start(start), self.to_original_end(end)
+        return snap_to_graphemes(self.original, self.to_original_start(start), self.to_original_end(end))
+
+
+def _extends(ch: str) -> bool:
+    """Does ``ch`` belong to the grapheme before it (a combining mark, a joiner, a variation selector)?"""
+    return unicodedata.category(ch) in ("Mn", "Mc", "Me") or ch == "\u200d" or \
+        "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef"
+
+
+def snap_to_graphemes(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) widened to whole graphemes: the end past the marks of its last letter,
+    the start back to the letter its marks belong to (or, where they follow a space or
+    punctuation, past those stray marks)."""
+    while end < len(text) and end > 0 and _extends(text[end]):
+        end += 1
+    if 0 < start < len(text) and _extends(text[start]):
+        base = start
+        while base > 0 and _extends(text[base - 1]):
+            base -= 1
+        if base > 0 and text[base - 1].isalnum():
+            start = base - 1
+        else:
+            while start < end and _extends(text[start]):
+                start += 1
+    return start, end
+
+
+class _Edits:
+    """The offset map's edits as columns of machine integers."""
+
+    __slots__ = ("norm_start", "norm_end", "orig_start", "orig_end")
+
+    def __init__(self, text_length: int) -> None:
+        kind = "i" if text_length < 2 ** 31 - 1 else "q"      # 4-byte offsets unless the text is huge
+        self.norm_start, self.norm_end = array(kind), array(kind)
+        self.orig_start, self.orig_end = array(kind), array(kind)
+
+    def add(self, norm_start: int, norm_end: int, orig_start: int, orig_end: int) -> None:
+        self.norm_start.append(norm_start)
+        self.norm_end.append(norm_end)
+        self.orig_start.append(orig_start)
+        self.orig_end.append(orig_end)
+
+    def __len__(self) -> int:
+        return len(self.norm_start)
+
+    def __getitem__(self, i: int) -> tuple[int, int, int, int]:
+        return self.norm_start[i], self.norm_end[i], self.orig_start[i], self.orig_end[i]
 
 
 def _replacement(match: regex.Match) -> str:
@@ -95,22 +164,29 @@ def _move_tone(match: regex.Match) -> str:
 def normalize(original: str) -> NormalizedText:
     """Return the matching form of ``original`` with an offset map back to it."""
     pieces: list[str] = []
-    edits: list[tuple[int, int, int, int]] = []
+    chunks: list[str] = []       # pieces joined every few thousand: fewer small objects alive at once
+    edits = _Edits(len(original))
     out_len = 0
     last = 0
-    pattern = _EDIT_NFC if unicodedata.is_normalized("NFC", original) else _EDIT
+    pattern = _PATTERNS[unicodedata.is_normalized("NFC", original), _has_space_run(original)]
     for m in pattern.finditer(original):
         rep = _replacement(m)
         if rep == m.group():
             continue
         pieces.append(original[last:m.start()])
         out_len += m.start() - last
-        edits.append((out_len, out_len + len(rep), m.start(), m.end()))
+        edits.add(out_len, out_len + len(rep), m.start(), m.end())
         pieces.append(rep)
         out_len += len(rep)
         last = m.end()
+        if len(pieces) >= 4096:
+            chunks.append("".join(pieces))
+            pieces.clear()
     pieces.append(original[last:])
-    text = "".join(pieces)
+    chunks.append("".join(pieces))
+    del pieces
+    text = chunks[0] if len(chunks) == 1 else "".join(chunks)
+    del chunks
     # Tone moves keep the length, so they change characters without touching the map.
     text = _OLD_TONE.sub(_move_tone, text)
     return NormalizedText(original, text, edits)

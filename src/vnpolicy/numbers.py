@@ -4,6 +4,13 @@ resolve them to exact ``Decimal`` values.
 Vietnamese writes thousands with dots and decimals with commas (1.000; 37,6; 12.500,75).
 A dot followed by one or two digits is read as a decimal point (6.5), since thousands
 groups always have three.
+
+A range may repeat its unit on both ends (*từ 6% đến 7%*, *6%-7%*, *1,5 lần đến 2 lần*):
+it is one mention whose span runs from the first number to the second (*6% đến 7*), as
+the annotation guide writes it. Shares are numbers too: *một nửa* is 50, *hai phần ba*
+and *2/3* (after a word that takes a share, *giảm 2/3*) are 66.67; their kind is
+``share`` and their unit is per cent (``UnitFinder.of``). *gấp đôi*, *gấp rưỡi* are the
+multiples 2 and 1.5 (kind ``multiple``).
 """
 from __future__ import annotations
 
@@ -14,7 +21,7 @@ import re
 
 import regex
 
-from .patterns import RE_WORD_END, RE_WORD_START, trie_alternation
+from .patterns import RE_WORD_END, RE_WORD_START, alternation, trie_alternation
 from .resources import LanguageData
 
 _DIGITS = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d{1,2}(?![\d.])|\d+)"
@@ -32,7 +39,8 @@ class NumberMention:
     value: Decimal
     value_max: Decimal | None = None
     approx: bool = False       # "hàng trăm", "vài chục": vague by its words
-    kind: str = "digits"       # digits | words | range | quantifier
+    kind: str = "digits"       # digits | words | range | quantifier | share | multiple
+    scaled: bool = False       # ends in a scale word (83.000 tỷ, 8 triệu), so a unit it lacks may be elided
 
 
 def parse_digits(text: str) -> Decimal:
@@ -45,6 +53,12 @@ def parse_digits(text: str) -> Decimal:
             return Decimal(text.replace(".", ""))
         return Decimal(text)
     return Decimal(text)
+
+
+def _readable(digits: str) -> bool:
+    """Can ``Decimal`` read these digits? The regex module knows digits of newer Unicode
+    versions than Python's own tables (U+10D40), and those have no value here."""
+    return digits.replace(".", "").replace(",", "").isdecimal()
 
 
 class NumberWords:
@@ -110,25 +124,69 @@ class NumberWords:
 
 
 class NumberFinder:
-    def __init__(self, data: LanguageData):
+    """Number expressions of a text. ``all_forms`` also reads what the open quantity reading
+    needs: ranges that repeat their unit (từ 6% đến 7%), shares and multiples, number words
+    glued after another word (đầu tư một tỷ), and 'tỷ lệ' as no scale. Without it the finder
+    reads as the shipped decision model (models/decision.json) was trained, so that its weights
+    still reproduce; the open reading replaces it when the decision is retrained."""
+
+    def __init__(self, data: LanguageData, all_forms: bool = False):
         spec = data["numbers.json"]
+        self.all_forms = all_forms
         self.words = NumberWords(spec)
         self.scales = self.words.scales
         scale_alt = "|".join(sorted(map(regex.escape, self.scales), key=len, reverse=True))
-        scales = rf"(?:\s+(?:{scale_alt})(?![\p{{L}}\p{{M}}]))*"
+        # 'tỷ lệ', 'tỷ giá' are nouns, not the scale 'tỷ' (giảm một nửa tỷ lệ hộ nghèo)
+        compounds = alternation(spec["scale_compounds"])
+        not_compound = rf"(?!(?i:{compounds})(?![\p{{L}}\p{{M}}]))" if all_forms else ""
+        scales = rf"(?:\s+{not_compound}(?:{scale_alt})(?![\p{{L}}\p{{M}}]))*"
         def single(n: str, s: str, left: str = _LEFT) -> str:
             return rf"{left}(?P<{n}>{_DIGITS}){_RIGHT}(?P<{s}>{scales})"
 
         joiners = "|".join(regex.escape(j) for j in spec["range_joiners"] if j.strip("-–"))
+        # 'từ 6% đến 7%': a unit after the first number counts only when the second repeats it
+        first_unit = rf"(?P<ua>{_range_units(data['units.json'])})?" if all_forms else "(?P<ua>(?!))?"
         self.digit_rx = regex.compile(
             single("a", "sa")
-            + rf"(?:(?:\s*[-–]\s*|\s+(?:{joiners})\s+)" + single("b", "sb", _LEFT_IN_RANGE) + ")?"
+            + rf"(?:{first_unit}(?:\s*[-–]\s*|\s+(?:{joiners})\s+)"
+            + single("b", "sb", _LEFT_IN_RANGE) + r"(?(ua)(?=(?P=ua)(?![\p{L}\p{M}\d])))" + ")?"
         )
         self.approx = {k: Decimal(v) for k, v in spec["approx_quantifiers"].items()}
         approx_alt = trie_alternation(self.approx)
         self.approx_rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{approx_alt}){scales}(?![\p{{L}}\p{{M}}])")
         vocab = trie_alternation(self.words.vocabulary)
         self.words_rx = re.compile(rf"{RE_WORD_START}(?:{vocab})(?:\s+(?:{vocab}))*{RE_WORD_END}", re.I)
+        self.compound_rx = regex.compile(rf"(?i:{compounds})(?![\p{{L}}\p{{M}}])")
+        self._init_shares(spec, scales)
+
+    def _init_shares(self, spec: dict, scales: str) -> None:
+        shares = spec["shares"]
+        self.share_words = {k: Decimal(v) for k, v in shares["words"].items()}
+        digit_words = {**spec["digits"], **spec["variants"], **{w: 10 for w in spec["ten"]}}
+        self.fraction_words = {k: Decimal(v) for k, v in digit_words.items()}
+        word_alt = trie_alternation(self.fraction_words)
+        self.share_rx = regex.compile(
+            rf"(?<![\p{{L}}\p{{M}}])(?i:(?P<whole>{trie_alternation(self.share_words)})"
+            rf"|(?P<num>{word_alt})\s+(?:{alternation(shares['fraction_joiners'])})\s+(?P<den>{word_alt}))"
+            r"(?![\p{L}\p{M}])")
+        # '2/3' is a date as often as a share: a share only after a word that takes one (giảm 2/3)
+        self.share_before_rx = regex.compile(
+            rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(shares['digit_fraction_after'])})\s+$")
+        multiples = spec["multiples"]
+        self.multiple_words = {k: Decimal(v) for k, v in multiples["words"].items()}
+        self.multiple_rx = regex.compile(
+            rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(multiples['markers'])})\s+"
+            rf"(?P<n>(?i:{alternation(self.multiple_words)}))(?![\p{{L}}\p{{M}}])")
+        # 'nửa tỷ', 'nửa triệu': half of a scale is a number, not a share
+        # key words, one of which each pattern needs: a cheap test keeps the patterns off most sentences
+        last_words = lambda words: {w.split()[-1].lower() for w in words}
+        self.share_word_keys = last_words(shares["words"]) | set(shares["fraction_joiners"])
+        self.multiple_keys = last_words(multiples["markers"])
+        self.half_keys = last_words(shares["half"])
+        self.share_keys = tuple(self.share_word_keys | self.multiple_keys | self.half_keys | {"/"})
+        self.approx_keys = tuple({w.split()[0].lower() for w in self.approx})
+        self.half_scale_rx = regex.compile(
+            rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(shares['half'])})(?P<s>{scales.replace(')*', ')+')})")
 
     def _scale(self, words: str) -> Decimal:
         factor = Decimal(1)
@@ -139,29 +197,13 @@ class NumberFinder:
     def find(self, text: str, pos: int = 0, endpos: int | None = None) -> list[NumberMention]:
         """Number expressions in text[pos:endpos], with offsets into ``text``."""
         endpos = len(text) if endpos is None else endpos
-        found: list[NumberMention] = []
-        taken: list[tuple[int, int]] = []
-        for m in self.approx_rx.finditer(text, pos, endpos):
-            head = " ".join(m.group().split()[:2]).lower()
-            rest = " ".join(m.group().split()[2:])
-            value = self.approx[head] * self._scale(rest)
-            found.append(NumberMention(m.start(), m.end(), value, None, True, "quantifier"))
-            taken.append((m.start(), m.end()))
-        for m in self.digit_rx.finditer(text, pos, endpos):
-            low = parse_digits(m.group("a"))
-            if m.group("b"):
-                high = parse_digits(m.group("b"))
-                scale_b = self._scale(m.group("sb"))
-                scale_a = self._scale(m.group("sa")) if m.group("sa").strip() else scale_b
-                low, high = low * scale_a, high * scale_b
-                if high <= low:   # '2020-21', '30-4': not a range of one quantity
-                    end = m.end("sa") if m.group("sa") else m.end("a")
-                    found.append(NumberMention(m.start(), end, low, None, False, "digits"))
-                    continue
-                found.append(NumberMention(m.start(), m.end(), low, high, False, "range"))
-            else:
-                value = low * self._scale(m.group("sa"))
-                found.append(NumberMention(m.start(), m.end(), value, None, False, "digits"))
+        # Each pattern runs only where its key word or character occurs: most sentences hold none.
+        lowered = text[pos:endpos].lower()
+        found = self._quantifiers(text, pos, endpos) if any(map(lowered.__contains__, self.approx_keys)) else []
+        if self.all_forms and any(map(lowered.__contains__, self.share_keys)):
+            found += self._shares(text, pos, endpos, lowered)
+        taken = [(n.start, n.end) for n in found]
+        found += self._digits(text, pos, endpos)
         for m in self.words_rx.finditer(text, pos, endpos):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
@@ -171,30 +213,106 @@ class NumberFinder:
         found.sort(key=lambda n: n.start)
         return found
 
-    def _from_words(self, m: regex.Match) -> NumberMention | None:
-        words = m.group().split()
-        lowered = [w.lower() for w in words]
+    def _quantifiers(self, text: str, pos: int, endpos: int) -> list[NumberMention]:
+        found = []
+        for m in self.approx_rx.finditer(text, pos, endpos):
+            head = " ".join(m.group().split()[:2]).lower()
+            rest = " ".join(m.group().split()[2:])
+            value = self.approx[head] * self._scale(rest)
+            found.append(NumberMention(m.start(), m.end(), value, None, True, "quantifier", bool(rest)))
+        return found
+
+    def _shares(self, text: str, pos: int, endpos: int, lowered: str) -> list[NumberMention]:
+        """Halves, fractions and multiples: một nửa, hai phần ba, giảm 2/3, gấp đôi, nửa tỷ."""
+        found = []
+        has = lowered.__contains__
+        for m in self.share_rx.finditer(text, pos, endpos) if any(map(has, self.share_word_keys)) else ():
+            if m.group("whole"):
+                value = self.share_words[m.group("whole").lower()]
+            else:
+                num, den = self.fraction_words[m.group("num").lower()], self.fraction_words[m.group("den").lower()]
+                if not 0 < num < den:
+                    continue
+                value = _percent(num, den)
+            found.append(NumberMention(m.start(), m.end(), value, None, False, "share"))
+        for m in _FRACTION_RX.finditer(text, pos, endpos) if has("/") else ():
+            num, den = Decimal(m.group("num")), Decimal(m.group("den"))
+            if num < den and self.share_before_rx.search(text, max(pos, m.start() - 16), m.start()):
+                found.append(NumberMention(m.start(), m.end(), _percent(num, den), None, False, "share"))
+        for m in self.multiple_rx.finditer(text, pos, endpos) if any(map(has, self.multiple_keys)) else ():
+            value = self.multiple_words[m.group("n").lower()]
+            found.append(NumberMention(m.start("n"), m.end("n"), value, None, False, "multiple"))
+        for m in self.half_scale_rx.finditer(text, pos, endpos) if any(map(has, self.half_keys)) else ():
+            if any(n.start < m.end() and m.start() < n.end for n in found):
+                continue          # the 'nửa' of 'một nửa'
+            found.append(NumberMention(m.start(), m.end(), self._scale(m.group("s")) / 2, None, False, "words", True))
+        return found
+
+    def _digits(self, text: str, pos: int, endpos: int) -> list[NumberMention]:
+        found = []
+        for m in self.digit_rx.finditer(text, pos, endpos):
+            if not _readable(m.group("a")) or (m.group("b") and not _readable(m.group("b"))):
+                continue
+            low = parse_digits(m.group("a"))
+            if m.group("b"):
+                high = parse_digits(m.group("b"))
+                scale_b = self._scale(m.group("sb"))
+                own_scale = self._scale(m.group("sa"))
+                # '2 đến 3 tỷ' shares the scale; '350.000 đồng đến 200 triệu đồng' does not: a unit stands between
+                scale_a = own_scale if m.group("sa").strip() or m.group("ua") else scale_b
+                if high * scale_b <= low * scale_a:   # '2020-21', '30-4': not a range of one quantity
+                    end = m.end("sa") if m.group("sa") else m.end("a")
+                    # (the reading the decision was trained on lent the second number's scale here)
+                    value = low * (own_scale if self.all_forms else scale_a)
+                    found.append(NumberMention(m.start(), end, value, None, False, "digits", bool(m.group("sa"))))
+                    continue
+                low, high = low * scale_a, high * scale_b
+                found.append(NumberMention(m.start(), m.end(), low, high, False, "range", bool(m.group("sb"))))
+            else:
+                value = low * self._scale(m.group("sa"))
+                found.append(NumberMention(m.start(), m.end(), value, None, False, "digits", bool(m.group("sa"))))
+        return found
+
+    def _from_words(self, m: re.Match) -> NumberMention | None:
+        spans = [(m.start() + w.start(), m.start() + w.end()) for w in _WORD.finditer(m.group())]
+        lowered = [m.string[a:b].lower() for a, b in spans]
+        if self.all_forms:
+            # 'đầu tư một tỷ': a run may start inside another word; the number starts at its first digit word
+            while lowered and lowered[0] not in self.words.starters:
+                lowered.pop(0)
+                spans.pop(0)
+            if spans and self.compound_rx.match(m.string, spans[-1][0]):
+                lowered.pop()          # 'hai tỷ lệ': the noun tỷ lệ, not the scale
+                spans.pop()
+        elif not lowered or lowered[0] not in self.words.starters:
+            return None
         # A trailing 'năm' is the noun 'year' far more often than the digit five.
         while len(lowered) > 1 and lowered[-1] in self.words.trailing_not_digit and lowered[-2] not in self.words.zero_tens:
             lowered.pop()
-            words.pop()
-        if not lowered or lowered[0] not in self.words.starters:
+            spans.pop()
+        if not lowered:
             return None
         if len(lowered) == 1 and lowered[0] in self.words.never_alone:
             return None
         value = self.words.value(lowered)
         if value is None:
             return None
-        end = self._end_of_words(m, len(words))
-        return NumberMention(m.start(), end, value, None, False, "words")
+        return NumberMention(spans[0][0], spans[-1][1], value, None, False, "words", lowered[-1] in self.scales)
 
-    @staticmethod
-    def _end_of_words(m: regex.Match, count: int) -> int:
-        text = m.group()
-        pos = 0
-        for _ in range(count):
-            while text[pos].isspace():
-                pos += 1
-            while pos < len(text) and not text[pos].isspace():
-                pos += 1
-        return m.start() + pos
+
+_WORD = re.compile(r"\S+")
+_FRACTION_RX = re.compile(r"(?<![\d/.,])(?P<num>[1-9])/(?P<den>10|[1-9])(?![\d/]|[.,]\d|-\d)")
+
+
+def _percent(num: Decimal, den: Decimal) -> Decimal:
+    """A fraction as a share in per cent, to two decimals as the guide writes it (2/3 -> 66.67)."""
+    share = (num / den * 100).quantize(Decimal("0.01"))
+    return Decimal(int(share)) if share == share.to_integral_value() else share.normalize()
+
+
+def _range_units(spec: dict) -> str:
+    """The unit forms a range may repeat on both ends ('6%-7%', '1,5 lần đến 2 lần')."""
+    sensitive = [f for u in spec["units"] if u.get("case_sensitive") for f in u["forms"] if f != "%"]
+    insensitive = [f for u in spec["units"] if not u.get("case_sensitive") for f in u["forms"] if f != "%"]
+    words = rf"(?i:{trie_alternation(insensitive)})" + (f"|{trie_alternation(sensitive)}" if sensitive else "")
+    return rf"\s*%|\s+(?:{words})(?![\p{{L}}\p{{M}}\d])"

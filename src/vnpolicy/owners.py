@@ -1,16 +1,19 @@
 """Step 7c: the actor of an accepted target: who owns it.
 
 An owner named in the target's sentence before its cue wins (the nearest one); one the cue
-permits (X đồng ý để Y thành lập ...) owns the plan; an agent after the amount (... do Công ty
-X tổ chức) owns it when nobody stands before. Otherwise the owner is inherited: from the
-target just before, else from the sentences just before, else from the lead. Places after a
-preposition (tại Hà Nội) are locations, not owners.
+permits (X đồng ý để Y thành lập ...) owns the plan. A sentence that breaks down or continues
+another (Trong đó, ...; the items under a colon) takes the owner of the sentence that governs
+it. Else an agent after the amount (... do Công ty X tổ chức) owns it. Otherwise the owner is
+inherited from the nearest sentence before that has one (its last target's owner, else the
+first owner it names), else from the lead. Places after a preposition (tại Hà Nội) and
+recipients (phát hành cho Ngân hàng X) are not owners; neither are places inside an
+organisation's name, which ``actors`` keeps whole.
 """
 from __future__ import annotations
 
 import regex
 
-from .actors import ActorMention
+from .actors import ActorMention, SubjectNameFinder
 from .candidates import Candidate
 from .context import Layout
 from .patterns import alternation
@@ -20,20 +23,31 @@ from .segment import Sentence
 from .triggers import TriggerFinder, governing_cue
 
 _START = r"(?<![\p{L}\p{M}\d])"
+_END = r"(?![\p{L}\p{M}\d])"
+_PLACES = ("province", "city", "country")
+_CLAUSE_EDGE = regex.compile(r"[,;:](?=\s)|\(|^")      # not the comma of '1,5 tỷ'
 
 
 class OwnerFinder:
     def __init__(self, data: LanguageData, triggers: TriggerFinder):
         self.triggers = triggers
+        self.names = SubjectNameFinder(data)
         spec = data["actors.json"]
         self.location_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['location_prepositions'])})\s+$")
         self.agent_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['agent_markers'])})\s+$")
+        not_recipient = alternation(spec["recipient_marker_not_before"])
+        self.recipient_rx = regex.compile(
+            rf"(?i){_START}(?:{alternation(spec['recipient_markers'])})(?!\s+(?:{not_recipient}){_END})"
+            rf"(?:\s+\p{{Ll}}+){{0,4}}\s+$")
+        # the capitalised words of a place name and an opening bracket right before a mention
+        self.bracket_rx = regex.compile(r"(?:\p{Lu}[\p{L}\p{M}]*\s+){0,3}\p{Lu}[\p{L}\p{M}]*\s*\(\s*$")
+        self.possessor_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['plans_of_owner'])})\s+$")
 
     def attach(self, text: str, c: Candidate, sentences: list[Sentence], pieces: ArticlePieces,
                layout: Layout, earlier_targets: list[Candidate]) -> None:
-        mentions = [a for a in pieces[c.sentence.index]["actors"]]
+        mentions = self._mentions(text, c.sentence, pieces)
         amount_start = c.number.start
-        before = [a for a in mentions if a.end <= amount_start and not self._is_location(text, a)]
+        before = [a for a in mentions if a.end <= amount_start and not self._is_oblique(text, a)]
         cue = governing_cue(c.left, pieces[c.sentence.index]["cues"])
         if cue is not None and cue.word in self.triggers.permission:
             permitted = [a for a in before if a.start >= cue.end]
@@ -45,31 +59,87 @@ class OwnerFinder:
             if before_cue:
                 before = before_cue
         if before:
-            c.actor = before[-1]          # the nearest owner before the cue
+            c.actor = self._subject_over_place(text, before, cue.start if cue else amount_start)
             return
-        after = [a for a in mentions if a.start >= amount_start and not self._is_location(text, a)
+        governing = self._governor_owner(text, c, pieces, layout, earlier_targets)
+        if governing is not None:         # a breakdown or continuation: its governor's owner
+            c.actor, c.actor_inherited = governing, True
+            return
+        after = [a for a in mentions if a.start >= amount_start and not self._is_oblique(text, a)
                  and self.agent_rx.search(text, max(0, a.start - 8), a.start)]
         if after:
             c.actor = after[0]
             return
         c.actor_inherited = True
-        # The owner of the last target nearby, else the last actor named just before.
-        recent = [t for t in earlier_targets if t.actor is not None and c.sentence.index - t.sentence.index <= 5]
-        if recent:
-            c.actor = recent[-1].actor
-            return
-        for back in range(c.sentence.index - 1, max(-1, c.sentence.index - 6), -1):
-            earlier = [a for a in pieces[back]["actors"] if not self._is_location(text, a)]
-            if earlier:
-                c.actor = earlier[0]
-                return
-        lead = [a for s in sentences if s.paragraph <= 1 for a in pieces[s.index]["actors"]]
-        if lead:
-            c.actor = lead[0]
-        else:
+        inherited = self._inherited(text, c, sentences, pieces, earlier_targets)
+        if inherited is None:
             c.actor_inherited = False
+        else:
+            c.actor = inherited
+
+    BACK = 5     # sentences searched back for an owner to inherit
+
+    def _inherited(self, text: str, c: Candidate, sentences: list[Sentence], pieces: ArticlePieces,
+                   earlier_targets: list[Candidate]) -> ActorMention | None:
+        """The owner from the nearest sentence before that has one: the owner of its last target,
+        else the first owner it names; for a target with none before it, the lead's first actor."""
+        index = c.sentence.index
+        for back in range(index - 1, max(-1, index - 1 - self.BACK), -1):
+            owned = [t.actor for t in earlier_targets if t.sentence.index == back and t.actor is not None]
+            if owned:
+                return owned[-1]
+            named = [a for a in pieces[back]["actors"] if not self._is_oblique(text, a)]
+            if named:
+                return named[0]
+        lead = [a for s in sentences if s.paragraph <= 1 for a in pieces[s.index]["actors"]]
+        return lead[0] if lead else None
+
+    def _subject_over_place(self, text: str, before: list[ActorMention], limit: int) -> ActorMention:
+        """The nearest owner before the cue, unless it is a place and an organisation opens the
+        clause as its subject (Foxconn đã đầu tư ... Việt Nam và đang có kế hoạch ...)."""
+        nearest = before[-1]
+        if nearest.type not in _PLACES:
+            return nearest
+        clause_start = max([m.end() for m in _CLAUSE_EDGE.finditer(text, 0, limit)], default=0)
+        for a in before:
+            if a.start >= clause_start and a.type not in _PLACES and not text[clause_start:a.start].strip():
+                return a
+        return nearest
+
+    def _governor_owner(self, text: str, c: Candidate, pieces: ArticlePieces, layout: Layout,
+                        earlier_targets: list[Candidate]) -> ActorMention | None:
+        """The owner of the sentence that governs the target's (Trong đó, ...; a list under a
+        colon): that of its last target, else the first owner it names."""
+        governor = layout.governor[c.sentence.index]
+        while governor is not None:
+            owned = [t.actor for t in earlier_targets if t.sentence.index == governor and t.actor is not None]
+            if owned:
+                return owned[-1]
+            named = [a for a in pieces[governor]["actors"] if not self._is_oblique(text, a)]
+            if named:
+                return named[0]
+            governor = layout.governor[governor]
+        return None
+
+    def _mentions(self, text: str, sentence: Sentence, pieces: ArticlePieces) -> list[ActorMention]:
+        """The actors of a sentence, with the unknown names that stand as a clause's subject."""
+        known = pieces[sentence.index]["actors"]
+        names = [n for n in self.names.find(text, sentence.start, sentence.end)
+                 if not any(k.start < n.end and n.start < k.end for k in known)]
+        return sorted(known + names, key=lambda a: a.start) if names else known
+
+    def _is_oblique(self, text: str, a: ActorMention) -> bool:
+        """A location or a recipient (phát hành cho đối tác chiến lược Ngân hàng X): not an owner."""
+        return self._is_location(text, a) or bool(self.recipient_rx.search(text, max(0, a.start - 40), a.start))
 
     def _is_location(self, text: str, a: ActorMention) -> bool:
-        if a.type not in ("province", "city", "country"):
+        """A place after a preposition (tại Hà Nội), or in brackets after one (tại Đức Hòa (Long
+        An)), but not the possessor of a plan (mục tiêu của Mỹ)."""
+        if a.type not in _PLACES:
             return False
-        return bool(self.location_rx.search(text[max(0, a.start - 15):a.start]))
+        start = a.start
+        bracket = self.bracket_rx.search(text, max(0, start - 40), start)
+        if bracket:
+            start = bracket.start()         # judge the place the brackets follow
+        before = text[max(0, start - 25):start]
+        return bool(self.location_rx.search(before)) and not self.possessor_rx.search(before)

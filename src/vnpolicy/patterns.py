@@ -19,8 +19,10 @@ RE_WORD_END = r"(?![^\W\d_])"
 
 
 def alternation(words: Iterable[str]) -> str:
-    """A plain regex alternation of ``words`` (escaped), longest first so the longest wins."""
-    return "|".join(sorted({regex.escape(w) for w in words if w}, key=len, reverse=True))
+    """A regex matching exactly ``words`` (escaped), the longest where several match. Built as
+    a trie: the ``regex`` engine rejects a position after one character instead of trying
+    every word there, which makes the long cue and attribute lists several times faster."""
+    return trie_alternation(words)
 
 
 def trie_alternation(words: Iterable[str]) -> str:

@@ -6,6 +6,7 @@ sentence at a time, the first time its kind is wanted. All offsets are in the no
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 
 from .actors import ActorFinder, ActorMention
@@ -28,13 +29,14 @@ class Recognisers:
 
 class SentencePieces:
     """The pieces of one sentence: ``pieces["numbers"]``, ``["times"]``, ``["cues"]``,
-    ``["raw_actors"]`` (as found) and ``["actors"]`` (anaphora resolved)."""
+    ``["raw_actors"]`` (as found, with the acronyms defined before), ``["acronyms"]`` (those it
+    defines) and ``["actors"]`` (anaphora resolved)."""
 
     def __init__(self, article: "ArticlePieces", sentence: Sentence):
         self.article, self.sentence = article, sentence
-        self._cache: dict[str, list] = {}
+        self._cache: dict[str, object] = {}
 
-    def __getitem__(self, kind: str) -> list:
+    def __getitem__(self, kind: str):
         if kind not in self._cache:
             self._cache[kind] = self.article.compute(kind, self.sentence)
         return self._cache[kind]
@@ -48,6 +50,7 @@ class ArticlePieces:
     def __init__(self, recognisers: Recognisers, text: str, sentences: list[Sentence]):
         self.recognisers, self.text, self.sentences = recognisers, text, sentences
         self.by_sentence = [SentencePieces(self, s) for s in sentences]
+        self._numbers: list[list] | None = None
 
     def __getitem__(self, sentence_index: int) -> SentencePieces:
         return self.by_sentence[sentence_index]
@@ -55,16 +58,41 @@ class ArticlePieces:
     def compute(self, kind: str, sentence: Sentence) -> list:
         r, text = self.recognisers, self.text
         if kind == "numbers":
-            return r.numbers.find(text, sentence.start, sentence.end)
+            return self._numbers_by_sentence()[sentence.index]
         if kind == "times":
             return r.deadlines.find(text, sentence.start, sentence.end)
         if kind == "cues":
             return r.triggers.cues(text, sentence.start, sentence.end)
         if kind == "raw_actors":
-            return [shift(m, sentence.start) for m in r.actors.find(text[sentence.start:sentence.end])]
+            known = self._acronyms_before(sentence.index)
+            return [shift(m, sentence.start) for m in r.actors.find(text[sentence.start:sentence.end], known)]
+        if kind == "acronyms":
+            return [(acr, meaning) for acr, meaning in
+                    r.actors.definitions(text, self[sentence.index]["raw_actors"]).items()]
         if kind == "actors":
             return self._resolved_actors(sentence)
         raise KeyError(kind)
+
+    def _numbers_by_sentence(self) -> list[list]:
+        """Numbers are read in one pass over the whole article (one regex call instead of one
+        per sentence) and dealt to their sentences; none crosses a sentence boundary."""
+        if self._numbers is None:
+            starts = [s.start for s in self.sentences]
+            self._numbers = [[] for _ in self.sentences]
+            for n in self.recognisers.numbers.find(self.text):
+                i = bisect.bisect_right(starts, n.start) - 1
+                if i >= 0 and n.end <= self.sentences[i].end:
+                    self._numbers[i].append(n)
+        return self._numbers
+
+    def _acronyms_before(self, index: int) -> dict[str, tuple[str, str]]:
+        """Acronyms defined earlier in the article (Công ty ... (DATC)), so that a later bare
+        'DATC' is known. Only sentences with a bracket can define one."""
+        known: dict[str, tuple[str, str]] = {}
+        for s in self.sentences[:index]:
+            if "(" in self.text[s.start:s.end]:
+                known.update(self[s.index]["acronyms"])
+        return known
 
     def _resolved_actors(self, sentence: Sentence) -> list[ActorMention]:
         raw = self[sentence.index]["raw_actors"]
@@ -75,7 +103,7 @@ class ArticlePieces:
         window = [s for s in self.sentences if sentence.index - self.HISTORY <= s.index < sentence.index]
         for s in lead + window:
             history.extend(m for m in self[s.index]["raw_actors"] if not m.anaphora)
-        return ActorFinder.resolve(raw, history)
+        return self.recognisers.actors.resolve(raw, history)
 
 
 def shift(item, by: int):

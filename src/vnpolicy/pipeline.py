@@ -7,28 +7,39 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 
 from .normalize import NormalizedText, normalize
 from .candidates import Candidate
 from .decision import MODEL_FILE, DecisionModel
 from .records import Actor, Amount, Deadline, ExtractionResult, Metric, Span, Target, Unit
 from .resources import load
+from .sanitize import replace_surrogates
 from .segment import Segmenter
 from .succession import SuccessionTable
 from .targets import TargetAssembler
 from . import tokens
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+# What may follow the date: an ISO time of day, with an optional fraction and time zone.
+_TIME_PART = re.compile(r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?", re.ASCII)
+
+
 def parse_published(value: str | dt.date | None) -> dt.date | None:
-    """Accept None, a date, or an ISO string (a time part is ignored)."""
+    """Accept None, a date, or an ISO string: YYYY-MM-DD, optionally with a time of day
+    (which is ignored). Anything else after the date is an error, not silently dropped."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
+        if not (_DATE.match(text) and _TIME_PART.fullmatch(text, 10)):
+            raise ValueError
+        return dt.date.fromisoformat(text[:10])
     except ValueError:
         raise ValueError(f"published date {value!r} is not YYYY-MM-DD") from None
 
@@ -58,11 +69,14 @@ class Extractor:
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         pub = parse_published(published)
+        # a lone surrogate cannot be encoded, tagged or written: read it as U+FFFD, same length
+        text, warnings = replace_surrogates(text)
         norm = normalize(text)
         sentences = self.segmenter.sentences(norm.text)
         candidates = self.assembler.candidates(norm.text, sentences, pub)
         targets = [self._record(norm, c) for c in candidates]
-        return ExtractionResult(id=id, published=pub.isoformat() if pub else None, targets=targets)
+        return ExtractionResult(id=id, published=pub.isoformat() if pub else None, targets=targets,
+                                warnings=warnings)
 
     @staticmethod
     def _span(norm: NormalizedText, start: int, end: int) -> tuple[int, int, str]:

@@ -5,9 +5,12 @@ in ``schema/output.schema.json``; values that must be exact stay ``Decimal`` unt
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Union
+
+from .sanitize import escape_surrogates, writable
 
 SCHEMA_VERSION = "1.1"
 
@@ -18,7 +21,9 @@ def json_number(value: Decimal | None) -> int | float | None:
         return None
     if value == value.to_integral_value():
         return int(value)
-    return float(value.normalize())
+    number = float(value.normalize())
+    # beyond float range a fraction is noise: the integer part, exactly, is still a valid JSON number
+    return number if math.isfinite(number) else int(value.to_integral_value())
 
 
 def exact(value: Union[Decimal, int, float, str]) -> Decimal:
@@ -182,10 +187,22 @@ class ExtractionResult:
     targets: list[Target] = field(default_factory=list)
     error: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)   # input fields passed through (url, title ...)
+    warnings: list[str] = field(default_factory=list)     # what was changed to process or write the record
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON document; anything that cannot be written as UTF-8 or strict JSON (a lone
+        surrogate in the id or a pass-through field, a NaN) is escaped and gets a warning."""
+        warnings = list(self.warnings)
         out: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
-        out.update({k: v for k, v in self.extra.items() if k not in ("text", "targets", "error", "schema_version")})
-        out.update({"id": self.id, "published": self.published,
-                    "targets": [t.to_dict() for t in self.targets], "error": self.error})
+        passed = {k: v for k, v in self.extra.items() if k not in _RESERVED}
+        out.update(writable(passed, "field", warnings) if passed else {})
+        rid = writable(self.id, "id", warnings)
+        out.update({"id": rid, "published": self.published,
+                    "targets": [t.to_dict() for t in self.targets], "error": escape_surrogates(self.error)})
+        if warnings:
+            out["warnings"] = warnings
         return out
+
+
+# Keys of the result document that a record's own field of the same name must not replace.
+_RESERVED = ("text", "targets", "error", "schema_version", "warnings")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any, Iterable, Sequence
@@ -152,12 +154,32 @@ def _outside(sentence: dict, pieces: Sequence[Piece]) -> list[Piece]:
 
 # --- terminal ------------------------------------------------------------------------------
 
+# Terminal escape sequences: CSI (ESC [ ... letter), OSC (ESC ] ... BEL or ESC \), and two-character ones.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?|\x9b[0-?]*[ -/]*[@-~]")
+_KEEP_FORMAT = {"\u200c", "\u200d", "\u00ad"}     # joiners and the soft hyphen are part of words
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: escape sequences and control characters removed (an
+    article must not move the cursor, retitle the window or reverse the reading order);
+    tabs become spaces and line breaks stay."""
+    if text.isascii() and text.isprintable():
+        return text
+    text = _ESCAPES.sub("", text).replace("\t", " ")
+    return "".join(ch for ch in text if ch == "\n" or _harmless(ch))
+
+
+def _harmless(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    return category != "Cc" and (category != "Cf" or ch in _KEEP_FORMAT)
+
+
 def _styled(text: str, start: int, end: int, pieces: Sequence[Piece], plain: bool):
     """text[start:end] as a rich Text with the pieces coloured, or bracketed when ``plain``."""
     from rich.text import Text
     out = Text()
     for a, b, labels in _layers(start, end, pieces):
-        chunk = text[a:b]
+        chunk = printable(text[a:b])
         if not labels:
             out.append(chunk)
         elif plain:
@@ -177,7 +199,12 @@ def render_terminal(text: str, result, stream: IO[str] | None = None, color: boo
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(file=stream, force_terminal=True if color else None, no_color=color is False,
+    class ReaderGoneConsole(Console):
+        def on_broken_pipe(self) -> None:        # rich would exit(1); the CLI ends a closed pipe quietly
+            self.quiet = True
+            raise BrokenPipeError
+
+    console = ReaderGoneConsole(file=stream, force_terminal=True if color else None, no_color=color is False,
                       width=width, highlight=False, soft_wrap=False)
     if width is None and not console.is_terminal or console.is_dumb_terminal:
         console.width = width or PIPE_WIDTH
@@ -185,7 +212,7 @@ def render_terminal(text: str, result, stream: IO[str] | None = None, color: boo
     plain = color is False or (color is None and (not console.is_terminal or console.no_color))
     targets = list(result.targets)
     head = Text()
-    head.append(title or "article", style="bold")
+    head.append(printable(title or "article"), style="bold")
     head.append(f" — {len(targets)} target{'s' if len(targets) != 1 else ''}")
     if result.published:
         head.append(f", published {result.published}")
@@ -211,9 +238,9 @@ def render_terminal(text: str, result, stream: IO[str] | None = None, color: boo
             ctx0, ctx1 = _context(text, p.start, p.end)
             lead, tail = _ellipses(text, ctx0, ctx1)
             note = Text(f"    {p.label.lower()} from context: {lead}", style="dim")
-            note.append(text[ctx0:p.start], style="dim")
+            note.append(printable(text[ctx0:p.start]), style="dim")
             note.append_text(_styled(text, p.start, p.end, [p], plain))
-            note.append(text[p.end:ctx1] + tail, style="dim")
+            note.append(printable(text[p.end:ctx1]) + tail, style="dim")
             console.print(note)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
     table.add_column("#", justify="right", no_wrap=True)
@@ -223,7 +250,7 @@ def render_terminal(text: str, result, stream: IO[str] | None = None, color: boo
                          no_wrap=not wraps, overflow="fold", min_width=_MIN_WIDTH.get(col))
     for i, t in enumerate(targets, 1):
         row = value_rows(t, with_type=False)
-        table.add_row(str(i), *(row[c] for c in TERMINAL_COLUMNS))
+        table.add_row(str(i), *(Text(printable(row[c])) for c in TERMINAL_COLUMNS))   # Text: no markup
     console.print()
     console.print(table)
     if any(r["actor"].endswith("↑") or r["deadline"].endswith("↑") for r in map(value_rows, targets)):

@@ -20,6 +20,7 @@ import glob
 import gzip
 import json
 import os
+import stat
 import sys
 import zlib
 from dataclasses import dataclass, field
@@ -27,7 +28,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from .inputs import DEFAULT_MAX_BYTES, InputError, decode
+from .inputs import (DEFAULT_MAX_BYTES, InputError, decode_document, gunzip_limited, megabytes, open_regular,
+                     read_limited, size_over)
 
 GZIP_MAGIC = b"\x1f\x8b"
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
@@ -54,16 +56,24 @@ class Task:
     line: int | None = None
     cost: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    limit: int = DEFAULT_MAX_BYTES      # the most bytes its file may hold (--max-bytes)
 
     def materialize(self) -> "Task":
-        """The same task with a file's bytes read in, for engines whose workers may not see the file."""
+        """The same task with a file's bytes read in, for engines whose workers may not see the file.
+        At most ``limit`` bytes are read (gzip data is decompressed by the worker, also bounded)."""
         if self.kind in ("text", "html") and self.data is None:
             try:
-                data = Path(self.source).read_bytes()
+                with open_regular(self.source) as f:
+                    data = f.read(min(self.limit, os.fstat(f.fileno()).st_size) + 1)
+            except InputError as exc:
+                return Task("error", str(exc), self.source, self.line, self.cost, {"id": self.source})
             except OSError as exc:
                 return Task("error", f"{self.source}: cannot read ({exc.strerror or exc})", self.source,
                             self.line, self.cost, {"id": self.source})
-            return Task(self.kind, data, self.source, self.line, self.cost)
+            if len(data) > self.limit:
+                return Task("error", _too_big(self.source, None, self.limit), self.source, self.line,
+                            self.cost, {"id": self.source})
+            return Task(self.kind, data, self.source, self.line, self.cost, limit=self.limit)
         return self
 
 
@@ -191,6 +201,7 @@ def read_tasks(specs: Iterable[str], warn: Warn, max_bytes: int = DEFAULT_MAX_BY
             yield from _stdin_tasks(max_bytes, warn)
             continue
         try:
+            _check_regular(path)
             head = _head(path)
         except InputError as exc:
             warn(str(exc))
@@ -205,7 +216,18 @@ def read_tasks(specs: Iterable[str], warn: Warn, max_bytes: int = DEFAULT_MAX_BY
             if size > max_bytes:
                 yield Task("error", _too_big(path, size, max_bytes), path, None, size, {"id": path})
             else:
-                yield Task(kind, None, path, None, size)
+                yield Task(kind, None, path, None, size, limit=max_bytes)
+
+
+def _check_regular(path: str) -> None:
+    """Only regular files are read (a device or a pipe has no end and no size)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(mode):
+        raise InputError(f"{path}: is a device, pipe or socket, not a regular file "
+                         "(pipe a stream into stdin, -)")
 
 
 def _size(path: str) -> int:
@@ -215,8 +237,9 @@ def _size(path: str) -> int:
         return 0
 
 
-def _too_big(name: str, size: int, limit: int) -> str:
-    return f"{name}: {size / 1e6:.1f} MB is over the {limit / 1e6:.0f} MB limit for one record (--max-bytes)"
+def _too_big(name: str, size: int | None, limit: int, what: str = "one record") -> str:
+    amount = size_over(size, limit)
+    return f"{name}: {amount} is over the {megabytes(limit)} limit for {what} (--max-bytes)"
 
 
 def _head(path: str) -> bytes:
@@ -312,7 +335,8 @@ def _cost(raw, seekable: bool, last: int, size: int) -> tuple[int, int]:
 def _feed_tasks(path: str, max_bytes: int) -> Iterator[Task]:
     size = _size(path)
     try:
-        data = _read_maybe_gz(path, max_bytes * 10)
+        with open_regular(path) as f:
+            data = read_limited(f, max_bytes, path, "one feed (--max-bytes)")
     except InputError as exc:
         yield Task("error", str(exc), path, None, size, {"id": path})
         return
@@ -322,21 +346,6 @@ def _feed_tasks(path: str, max_bytes: int) -> Iterator[Task]:
         return
     for i, record in enumerate(records, 1):
         yield Task("record", record, path, i, size if i == len(records) else 0)
-
-
-def _read_maybe_gz(path: str, limit: int) -> bytes:
-    try:
-        with open(path, "rb") as f:
-            data = f.read(limit + 1)
-        if data.startswith(GZIP_MAGIC):
-            data = gzip.decompress(data)
-    except (EOFError, gzip.BadGzipFile, zlib.error):
-        raise InputError(f"{path}: truncated or corrupt gzip data") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if len(data) > limit:
-        raise InputError(_too_big(path, len(data), limit))
-    return data
 
 
 def parse_feed(data: bytes, name: str) -> list[dict[str, Any]] | str:
@@ -471,8 +480,11 @@ def html_record(data: bytes, name: str) -> dict[str, Any]:
 
 # --- tasks to records (worker side) ---------------------------------------------------
 
-def load_record(task: Task, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
-    """The record a task stands for: a dict with a ``text`` string, or a ``RecordError``."""
+def load_record(task: Task, max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None,
+                warnings: list[str] | None = None) -> dict[str, Any]:
+    """The record a task stands for: a dict with a ``text`` string, or a ``RecordError``.
+    ``encoding`` forces the encoding of text files and HTML pages; what decoding had to
+    guess or replace is appended to ``warnings``."""
     if task.kind == "jsonl":
         return _jsonl_record(task)
     if task.kind == "record":
@@ -492,15 +504,28 @@ def load_record(task: Task, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any
             if loaded.kind == "error":
                 raise RecordError(loaded.data, task.source)
             data = loaded.data
-        if len(data) > max_bytes:
-            raise RecordError(_too_big(task.source, len(data), max_bytes), task.source)
-        if task.kind == "html":
-            return html_record(data, task.source)
         try:
-            return {"id": task.source, "text": decode(data, task.source)}
+            data = _bounded(data, task.source, max_bytes)
+            if task.kind == "html":
+                if encoding is not None:
+                    data = decode_document(data, task.source, encoding).text
+                return html_record(data, task.source)
+            document = decode_document(data, task.source, encoding)
         except InputError as exc:
             raise RecordError(str(exc), task.source) from None
+        if warnings is not None:
+            warnings.extend(document.warnings)
+        return {"id": task.source, "text": document.text}
     raise RecordError(f"unknown task kind {task.kind!r}")
+
+
+def _bounded(data: bytes, name: str, limit: int) -> bytes:
+    """A file's bytes, decompressed if gzip, refused past ``limit`` bytes either way."""
+    if data.startswith(GZIP_MAGIC):
+        return gunzip_limited([data], limit, name, "one record (--max-bytes)")
+    if len(data) > limit:
+        raise InputError(_too_big(name, len(data), limit))
+    return data
 
 
 def _id(value: Any) -> str | None:
@@ -525,6 +550,8 @@ def _jsonl_record(task: Task) -> dict[str, Any]:
         record = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RecordError(f"{where}: not JSON ({exc.msg}, column {exc.colno})", None, location) from None
+    except RecursionError:
+        raise RecordError(f"{where}: JSON nested too deeply to read", None, location) from None
     if not isinstance(record, dict):
         raise RecordError(f"{where}: a record must be a JSON object, not {type(record).__name__}", None,
                           location)

@@ -8,6 +8,7 @@ pieces (``pieces``) -> layout (``context``) -> candidates (``candidates``) -> fe
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 
 from .candidates import Candidate, CandidateFinder
@@ -20,6 +21,8 @@ from .resources import LanguageData
 from .numbers import NumberMention
 from .segment import Sentence
 from .tokens import Token
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 class TargetAssembler:
@@ -39,7 +42,7 @@ class TargetAssembler:
         """Every candidate of the article with its features and probability."""
         pieces = ArticlePieces(self.recognisers, text, sentences)
         view = ArticleView(text, pieces, self.layout.read(text, sentences, pieces), published,
-                           None if published else self._reference_date(pieces))
+                           None if published else self._reference_date(text))
         candidates = self.finder.find(text, pieces)
         for c in candidates:
             view.quantities.setdefault(quantity_key(c), set()).add(c.sentence.index)
@@ -49,15 +52,10 @@ class TargetAssembler:
         return view, candidates
 
     @staticmethod
-    def _reference_date(pieces: ArticlePieces) -> dt.date | None:
-        """For an article without a date: 31 December of the year its time expressions name most
-        (a 2005 article mostly speaks of 2005), the earliest such year on a tie."""
-        years = Counter()
-        for s in pieces.sentences:
-            for t in pieces[s.index]["times"]:
-                for key in ("year", "y1", "y2"):
-                    if t.parts.get(key, "").isdigit():
-                        years[int(t.parts[key])] += 1
+    def _reference_date(text: str) -> dt.date | None:
+        """For an article without a date: 31 December of the year it names most (a 2005 article
+        mostly speaks of 2005), the earliest such year on a tie."""
+        years = Counter(int(y) for y in _YEAR.findall(text))
         if not years:
             return None
         year = min(years, key=lambda y: (-years[y], y))

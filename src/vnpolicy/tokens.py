@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from .sanitize import replace_surrogates
+
 
 @dataclass(frozen=True)
 class Token:
@@ -60,4 +62,5 @@ def tag(text: str) -> list[Token]:
     """POS-tagged word tokens of ``text`` with offsets into ``text``."""
     if not text.strip():
         return []
+    text = replace_surrogates(text)[0]      # the tagger encodes its input as UTF-8; same length
     return align(text, _pos_tagger()(text))

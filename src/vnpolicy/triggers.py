@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import functools
 import re
 
 import regex
@@ -19,6 +20,9 @@ from .resources import LanguageData
 
 _START = r"(?<![\p{L}\p{M}\d])"
 _END = r"(?![\p{L}\p{M}\d])"
+# Patterns anchored at the end of a window ('... \s*$') run right to left: the engine then
+# tries one position, not every one. Only for patterns whose match is used as a yes or no.
+_REVERSE = regex.REVERSE
 
 
 
@@ -47,15 +51,16 @@ def governing_cue(amount_start: int, cues: list[Cue]) -> Cue | None:
 class TriggerFinder:
     def __init__(self, data: LanguageData):
         spec = data["triggers.json"]
+        # keyed by casefold, as the case-insensitive cue pattern matches ('ſẽ' is 'sẽ')
         self.kind_of: dict[str, str] = {}
         for kind in ("status", "forecast", "condition"):
             for w in spec[kind]:
-                self.kind_of[w.lower()] = kind
+                self.kind_of[w.casefold()] = kind
         for w in spec["target_strong"] + spec["target_weak"]:
-            self.kind_of[w.lower()] = "target"
+            self.kind_of[w.casefold()] = "target"
         for w in spec["neutral"]:
-            self.kind_of[w.lower()] = "neutral"
-        self.weak = {w.lower() for w in spec["target_weak"]}
+            self.kind_of[w.casefold()] = "neutral"
+        self.weak = {w.casefold() for w in spec["target_weak"]}
         self.permission = {w.lower() for w in spec["permission_cues"]}
         self.cue_rx = re.compile(rf"{RE_WORD_START}(?:{trie_alternation(self.kind_of)}){RE_WORD_END}", re.I)
         self.future_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['future_reset'])}){_END}")
@@ -67,20 +72,20 @@ class TriggerFinder:
         self.status_in_clause_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['status_in_clause_after'])}){_END}")
         self.rate_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['rate_words'])}){_END}")
         self.negation_rx = regex.compile(
-            rf"(?i){_START}(?:{alternation(spec['negations'])})(?:\s+[\p{{L}}\p{{M}}]+){{0,2}}\s+$")
+            rf"(?i){_START}(?:{alternation(spec['negations'])})(?:\s+[\p{{L}}\p{{M}}]+){{0,2}}\s+$", _REVERSE)
         self.non_blocking = {w.lower() for w in spec["non_blocking_status"]}
         self.achievement_rx = regex.compile(
             # case-sensitive: 'Cao Bằng phấn đấu' is a place, 'bằng 16% kế hoạch' a share
-            rf"{_START}(?:{alternation(spec['achievement_before_cue'])})(?:\s+[\p{{Ll}}\p{{M}}]+)?\s+$")
+            rf"{_START}(?:{alternation(spec['achievement_before_cue'])})(?:\s+[\p{{Ll}}\p{{M}}]+)?\s+$", _REVERSE)
         self.condition_after_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['condition_after'])}){_END}")
-        self.change_start_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['change_start'])})\s+$")
+        self.change_start_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['change_start'])})\s+$", _REVERSE)
         self.change_end_rx = regex.compile(rf"(?i)^\s*(?:{alternation(spec['change_end'])})\s+\p{{N}}")
         self.opener_rx = regex.compile(rf"(?i)^\s*(?:{alternation(spec['continuation_openers'])}){_END}")
         self.context_rx = regex.compile(
             rf"(?i)^\s*(?:{alternation(spec['context_openers'])}){_END}|{_START}(?:{alternation(spec['context_words'])}){_END}")
 
         self.attribute_rx = regex.compile(
-            rf"(?i){_START}(?:{alternation(spec['attribute_before'])})(?:\s+(?:{alternation(spec['attribute_connectors'])}))*\s*$")
+            rf"(?i){_START}(?:{alternation(spec['attribute_before'])})(?:\s+(?:{alternation(spec['attribute_connectors'])}))*\s*$", _REVERSE)
         self.status_after_percent_rx = regex.compile(
             rf"(?i)\s*(?:{alternation(spec['status_after_percent'])}){_END}")
         reset_words = alternation([w for w in spec['clause_reset'] if w.isalpha() or ' ' in w])
@@ -100,8 +105,10 @@ class TriggerFinder:
         """Cue words in text[pos:endpos], with offsets into ``text``."""
         out = []
         for m in self.cue_rx.finditer(text, pos, len(text) if endpos is None else endpos):
-            word = m.group().lower()
-            kind = self.kind_of[word]
+            word = m.group().casefold()
+            kind = self.kind_of.get(word)
+            if kind is None:
+                continue             # matched by a case folding the lexicon does not share
             if m.group()[0].isupper() and text[pos:m.start()].rstrip()[-1:] not in ("", ":", '"', "'", "(", "-", "."):
                 continue             # capitalised mid-sentence: a name (Cần Thơ), not a cue
             if kind == "neutral":
@@ -116,16 +123,24 @@ class TriggerFinder:
 
     def _outside_closed_brackets(self, text: str, cues: list[Cue], amount_start: int) -> list[Cue]:
         """Drop cues inside a parenthesis that closes before the amount: an aside governs nothing after it."""
+        closed = [(a, b) for a, b in self._sentence_facts(text)[0] if b < amount_start]
+        if not closed:
+            return cues
+        return [c for c in cues if not any(a < c.start and c.end <= b for a, b in closed)]
+
+    @functools.lru_cache(maxsize=256)
+    def _sentence_facts(self, text: str) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
+        """Per sentence, computed once for all its amounts: the bracket pairs (open, close) and
+        where rate words end."""
         closed: list[tuple[int, int]] = []
         stack: list[int] = []
-        for i, ch in enumerate(text[:amount_start]):
+        for i, ch in enumerate(text):
             if ch == "(":
                 stack.append(i)
             elif ch == ")" and stack:
                 closed.append((stack.pop(), i))
-        if not closed:
-            return cues
-        return [c for c in cues if not any(a < c.start and c.end <= b for a, b in closed)]
+        rates = tuple(m.end() for m in self.rate_rx.finditer(text))
+        return tuple(closed), rates
 
     @staticmethod
     def _bare_aside(text: str, cues: list[Cue], amount_start: int) -> bool:
@@ -172,7 +187,7 @@ class TriggerFinder:
         if self.change_start_rx.search(text, max(0, amount_start - 6), amount_start) \
                 and self.change_end_rx.match(text[after_unit:after_unit + 20]):
             return Decision("status", None, "start_of_change")
-        if self.rate_rx.search(text, 0, amount_start):
+        if any(end <= amount_start for end in self._sentence_facts(text)[1]):
             return Decision("attribute", None, "rate")
         clause_end = self.clause_reset_rx.search(text, after_unit)
         if self.status_in_clause_rx.search(text, after_unit, clause_end.start() if clause_end else len(text)):

@@ -1,0 +1,103 @@
+"""Quantities: every number of a text with its unit and comparator, the candidates of a target.
+
+The decision step judges every quantity of every sentence, so this step reads them all,
+cheaply (a few microseconds each): ``NumberFinder`` finds the numbers, ``UnitFinder.of``
+the unit of each, ``ComparatorFinder`` its comparator. A unit that the text leaves unsaid
+is taken from the quantity it is said with:
+
+- *shared*: in *khoảng 300 trên tổng số 600 doanh nghiệp* the first number counts what the
+  second does (a part of a whole: a joiner of ``units.json`` ``share_joiners`` between
+  them, the second a counted noun, the first the smaller);
+- *elided*: in *thu nội địa 93.000 tỷ (kế hoạch 83.000 tỷ)* or *Việt Nam đón 18 triệu lượt
+  khách, Thái Lan đón 40 triệu*, a number with a scale word and nothing after it takes the
+  unit of the last scaled quantity with a unit before it, in its sentence or the
+  ``ELIDED_REACH`` sentences before it on the same line.
+
+Such a unit keeps the offsets of the words that say it, in the other quantity.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import regex
+
+from .numbers import NumberFinder, NumberMention
+from .patterns import alternation
+from .resources import LanguageData
+from .segment import Sentence
+from .units import ComparatorFinder, ComparatorMention, UnitFinder, UnitMention
+
+_BORROWED = ("elided", "shared")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    number: NumberMention
+    unit: UnitMention | None
+    comparator: ComparatorMention
+
+    @property
+    def end(self) -> int:
+        """Where the quantity's own words end (number and the unit written after it): the words
+        after it start here. A unit borrowed from elsewhere or said before the number is not counted."""
+        if self.unit is None or self.unit.source in _BORROWED or self.unit.end <= self.number.end:
+            return self.number.end
+        return self.unit.end
+
+
+class QuantityReader:
+    ELIDED_REACH = 2      # sentences back on the same line that an elided unit may come from
+
+    def __init__(self, data: LanguageData):
+        self.numbers = NumberFinder(data, all_forms=True)
+        self.units = UnitFinder(data)
+        self.comparators = ComparatorFinder(data)
+        joiners = data["units.json"]["share_joiners"]
+        self.share_rx = regex.compile(rf"\s+(?i:{alternation(joiners)})\s+")
+
+    def article(self, text: str, sentences: Sequence[Sentence]) -> dict[int, list[Quantity]]:
+        """The quantities of each sentence (by ``Sentence.index``), elided units filled in from
+        the sentences before it."""
+        out: dict[int, list[Quantity]] = {}
+        for i, s in enumerate(sentences):
+            earlier = [q for prev in sentences[max(0, i - self.ELIDED_REACH):i]
+                       if prev.paragraph == s.paragraph for q in out[prev.index]]
+            out[s.index] = self.sentence(text, s.start, s.end, earlier)
+        return out
+
+    def sentence(self, text: str, start: int, end: int, earlier: Sequence[Quantity] = ()) -> list[Quantity]:
+        """The quantities of text[start:end]; ``earlier`` are those an elided unit may come from."""
+        numbers = self.numbers.find(text, start, end)
+        units = [self.units.of(text, n, end) for n in numbers]
+        for i, n in enumerate(numbers):
+            if units[i] is None and i + 1 < len(numbers):
+                units[i] = self._shared(text, n, numbers[i + 1], units[i + 1])
+        out: list[Quantity] = []
+        for n, unit in zip(numbers, units):
+            if unit is None and n.scaled:
+                unit = self._elided(list(earlier) + out)
+            own_end = n.end if unit is None or unit.source in _BORROWED or unit.end <= n.end else unit.end
+            comparator = self.comparators.around(text, n.start, own_end, n.value_max is not None, n.approx,
+                                                 start=start, end=end)
+            out.append(Quantity(n, unit, comparator))
+        return out
+
+    def _shared(self, text: str, n: NumberMention, whole: NumberMention, unit: UnitMention | None) -> UnitMention | None:
+        """'26 trên tổng số 31 tỉnh': a part counts what its whole does."""
+        if unit is None or unit.dimension != "count" or unit.source in _BORROWED or n.value >= whole.value:
+            return None
+        if not self.share_rx.fullmatch(text, n.end, whole.start):
+            return None
+        return UnitMention(unit.start, unit.end, unit.code, unit.dimension, "shared")
+
+    @staticmethod
+    def _elided(before: list[Quantity]) -> UnitMention | None:
+        """'93.000 tỷ (kế hoạch 83.000 tỷ)': the unit of the last scaled quantity that has one."""
+        for q in reversed(before):
+            # a rate is no donor: '1 tỷ lít mỗi tháng, bù lỗ 800 tỷ' is not 800 tỷ lít/tháng
+            if q.number.scaled and q.unit is not None and q.unit.dimension not in ("percent", "ratio") \
+                    and "/" not in q.unit.code:
+                u = q.unit
+                return UnitMention(u.start, u.end, u.code, u.dimension, "elided")
+        return None
