@@ -21,7 +21,9 @@ line; default ``../shared/corpus/news.jsonl`` beside the repository):
 - underthesea ``word_tokenize`` over the same texts (on the first ``--wt-articles`` of
   them when that is fewer, extrapolated: it runs at about 60 KB/s, and says so);
 - peak RSS (``resource.getrusage``): this process, and each ``vnpolicy batch`` run with
-  its workers.
+  its workers;
+- spaCy: documents per second through ``nlp.pipe`` with each tokenizer, on one process and
+  on every core (``bench/spacy_bench.py``, on the first ``--spacy-articles``).
 
 Throughput is in MB (10^6 bytes) of UTF-8 article text per second. The machine is shared
 with whatever else runs on it: the load average at start and end is printed too.
@@ -179,6 +181,20 @@ def word_tokenize_rate(texts: list[str], limit: int) -> dict:
             "estimated_seconds_all": seconds * mb(texts) / size}
 
 
+def commit() -> str:
+    """The commit measured, with '+changes' when its code or data (src/, models/, the bench
+    scripts, pyproject.toml) differ from it in the work tree."""
+    code = ["src", "models", "bench/bench.py", "bench/spacy_bench.py", "pyproject.toml"]
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              cwd=str(ROOT), check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", *code],
+                               capture_output=True, text=True, cwd=str(ROOT), check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+changes" if dirty else "")
+
+
 def machine() -> dict:
     cpu = ""
     try:
@@ -188,7 +204,7 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    return {"date": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "cpu": cpu,
+    return {"date": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "commit": commit(), "cpu": cpu,
             "cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
             "load_average_start": os.getloadavg()}
 
@@ -206,13 +222,16 @@ def main() -> int:
                         help="run word_tokenize on the first K articles and extrapolate (0: all; default 200)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="cores for the parallel run")
     parser.add_argument("--json", type=Path, default=None, metavar="OUT.json", help="also write the numbers here")
+    parser.add_argument("--spacy-articles", type=int, default=200, metavar="S",
+                        help="spaCy docs/s on the first S articles (0: skip; default 200)")
     args = parser.parse_args()
 
     info = machine()
     articles = load_articles(args.corpus, args.sample)
     texts = [a["text"] for a in articles]
     size = mb(texts)
-    print(f"vnpolicy benchmark  {info['date']}  {info['cpu']}  {info['cores']} cores  Python {info['python']}")
+    print(f"vnpolicy benchmark  {info['date']}  commit {info['commit']}  {info['cpu']}  {info['cores']} cores  "
+          f"Python {info['python']}")
     print(f"corpus: {args.corpus.name}, {len(articles)} articles, {size:.2f} MB of text; "
           f"load average at start {info['load_average_start'][0]:.2f}", flush=True)
 
@@ -239,6 +258,11 @@ def main() -> int:
     hw = hardware_scaling(args.workers)
     print("underthesea word_tokenize ...", flush=True)
     wt = word_tokenize_rate(texts, args.wt_articles)
+    spacy_result = None
+    if args.spacy_articles:
+        import spacy_bench
+        print(f"spaCy nlp.pipe on {min(args.spacy_articles, len(texts))} articles ...", flush=True)
+        spacy_result = spacy_bench.measure(texts[:args.spacy_articles], args.workers)
     rss_total = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     info["load_average_end"] = os.getloadavg()
 
@@ -279,6 +303,9 @@ def main() -> int:
                      f"-w {args.workers} {clin['peak_rss_mb_largest_process']:.0f} MB (largest process)"),
         ("load average start / end", f"{info['load_average_start'][0]:.2f} / {info['load_average_end'][0]:.2f}"),
     ]
+    if spacy_result:
+        import spacy_bench
+        rows[-1:-1] = spacy_bench.rows(spacy_result)
     print()
     print(table(rows))
     if imp["slowest_vnpolicy_modules_self_s"]:
@@ -292,6 +319,8 @@ def main() -> int:
                     "batch_1": {**cli1, "mb_s": cli1_mb_s}, "batch_n": {**clin, "mb_s": clin_mb_s},
                     "scaling": scaling, "hardware_scaling": hw, "word_tokenize": wt, "ratio_one_core": ratio,
                     "peak_rss_mb_bench_process": rss_total}
+        if spacy_result:
+            document["spacy"] = {**spacy_result, "machine": info}
         args.json.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {args.json}")
     return 0

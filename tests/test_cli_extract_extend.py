@@ -79,6 +79,7 @@ def test_added_unit_and_counted_noun(bundled, extended):
 def test_added_province_alias(extended):
     t = extended.extract(PROVINCE_ALIAS).targets
     assert t[0].actor is not None and t[0].actor.name == "Thanh Hóa" and t[0].actor.type == "province"
+    assert (t[0].actor.successor, t[0].actor.period) == ("Thanh Hóa", "both")    # the entry that adds aliases only
 
 
 def test_cached_and_rebuilt_only_when_contents_change(cache, ext_file):

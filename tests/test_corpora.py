@@ -87,7 +87,7 @@ def test_actors(example):
 def _summary(t) -> dict:
     return {"amount_text": t.amount.text, "value": t.amount.value, "value_max": t.amount.value_max,
             "comparator": t.amount.comparator, "unit": t.unit.code,
-            "deadline": t.deadline.date if t.deadline else None,
+            "deadline": t.deadline.date.isoformat() if t.deadline and t.deadline.date else None,
             "actor": (t.actor.canonical or t.actor.name) if t.actor else None,
             "metric": t.metric.text if t.metric else ""}
 

@@ -113,4 +113,6 @@ def test_missing_file_exit_1_others_still_written(files, tmp_path, capsys):
     code, out, err = run(capsys, "extract", str(tmp_path / "nope.txt"), str(files[0]), "--format", "jsonl")
     assert code == 1
     assert "no such file" in err
-    assert len(out.splitlines()) == 1
+    missing, found = (json.loads(line) for line in out.splitlines())
+    assert missing["id"] == str(tmp_path / "nope.txt") and "no such file" in missing["error"]
+    assert missing["targets"] == [] and found["error"] is None and found["targets"]

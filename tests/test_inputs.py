@@ -1,5 +1,6 @@
 """Reading the caller's files: encodings, binary data, sizes, and the CLI's one-line errors."""
 import codecs
+import json
 import subprocess
 import sys
 
@@ -76,8 +77,9 @@ def test_cli_bad_files_give_one_line_and_exit_1(tmp_path):
     errors = run.stderr.decode().strip().splitlines()
     assert len(errors) == 3 and all(e.startswith("vnpolicy: ") for e in errors)
     assert b"Traceback" not in run.stderr
-    lines = run.stdout.decode().strip().splitlines()
-    assert len(lines) == 1 and '"2 tỷ"' in lines[0]
+    documents = [json.loads(line) for line in run.stdout.decode().splitlines()]    # one per input
+    assert [d["error"] is not None for d in documents] == [True, True, True, False]
+    assert documents[3]["targets"][0]["amount"]["text"] == "2 tỷ"
 
 
 def test_cli_empty_file_and_stdin(tmp_path):

@@ -1,4 +1,6 @@
 """The seed article (ANNOTATION.md section 5): its five targets, and nothing else."""
+import datetime as dt
+
 import pytest
 
 import vnpolicy
@@ -68,7 +70,7 @@ def test_fields(text, by_start, index):
     _, _, _, inherited = EXPECTED[index]
     assert t.amount.comparator == "gte"
     assert t.unit.code == UNITS[index]
-    assert t.deadline is not None and t.deadline.date == "2020-12-31"
+    assert t.deadline is not None and t.deadline.date == dt.date(2020, 12, 31)
     assert t.deadline.inherited is inherited
     assert norm_actor(t.actor.name) == "quảng ninh"
 

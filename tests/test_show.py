@@ -18,7 +18,7 @@ import pytest
 
 from vnpolicy import Extractor
 from vnpolicy.cli import main
-from vnpolicy.show import LABELS, render_html, render_terminal, target_pieces
+from vnpolicy.show import LABELS, MONO_FONTS, render_html, render_terminal, target_pieces
 
 ARTICLE = ("Hà Giang đẩy mạnh trồng rừng\n"
            "Năm 2024, tỉnh Hà Giang phấn đấu trồng mới ít nhất 3.000 ha rừng, nâng tỷ lệ che phủ rừng lên 60-62%.\n"
@@ -214,3 +214,25 @@ def test_html_in_headless_chromium(tmp_path, result):
     keep = os.environ.get("VNPOLICY_KEEP_SCREENSHOT")
     if keep:
         shutil.copy(shot, keep)
+
+
+VIETNAMESE_STACKED = "1ebf 1eab 1ed7 1eaf"     # ế ẫ ỗ ắ: a circumflex or breve with a tone mark above it
+
+
+def _families(pattern: str) -> set[str]:
+    out = subprocess.run(["fc-list", pattern, "family"], capture_output=True, text=True, timeout=30).stdout
+    return {name.strip() for line in out.splitlines() for name in line.split(",")}
+
+
+def test_monospace_stack_draws_stacked_vietnamese_accents():
+    stack = [font.strip('"') for font in MONO_FONTS]
+    # fonts without the precomposed letters make Chromium draw 'kế' as 'kê´'
+    assert not {"monospace", "ui-monospace", "Menlo", "DejaVu Sans Mono"} & set(stack)
+    assert stack[-1] == "sans-serif" and ",".join(MONO_FONTS) in render_html("kế", Extractor().extract("kế"))
+    if shutil.which("fc-list") is None:
+        pytest.skip("fontconfig's fc-list is not installed: cannot see which font this machine would use")
+    installed = _families(":")
+    first = next((font for font in stack if font in installed), None)
+    if first is None:
+        pytest.skip("none of the named fonts is installed here")
+    assert first in _families(f":charset={VIETNAMESE_STACKED}"), f"{first} lacks ế ẫ ỗ ắ"

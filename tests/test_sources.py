@@ -183,16 +183,6 @@ def test_html_page_main_text_and_metadata(tmp_path):
     assert doc["targets"] and all("Trang chủ" not in t["sentence"]["text"] for t in doc["targets"])
 
 
-def test_html_without_trafilatura_says_how_to_install_it(tmp_path, monkeypatch, capfd):
-    monkeypatch.setitem(sys.modules, "trafilatura", None)      # import trafilatura -> ImportError
-    code, lines = run(tmp_path, FIXTURES / "page.html", extra=["-w", "1"])
-    assert code == 1
-    assert lines[0]["id"] == str(FIXTURES / "page.html")
-    assert "vnpolicy[html]" in lines[0]["error"]
-    err = capfd.readouterr().err
-    assert "vnpolicy[html]" in err and "Traceback" not in err
-
-
 def test_read_tasks_streams_without_decoding(tmp_path):
     (tmp_path / "a.jsonl").write_bytes(jsonl(3) + b"\n\n" + b"not json\n")
     tasks = list(read_tasks([str(tmp_path / "a.jsonl")], lambda *a, **k: None))

@@ -1,9 +1,10 @@
-"""The spaCy integration: the underthesea tokenizer never changes the text, the
-"vnpolicy" factory is found through its entry point, sets doc._.targets and labelled spans,
-and round-trips its settings and custom language data through to_disk/from_disk and
-to_bytes/from_bytes."""
+"""The spaCy integration: neither tokenizer (syllables, underthesea) ever changes the text,
+the "vnpolicy" factory is found through its entry point, sets doc._.targets and labelled
+spans, takes each doc's publication date from nlp.pipe contexts, and round-trips its
+settings and custom language data through to_disk/from_disk and to_bytes/from_bytes."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 
@@ -11,8 +12,11 @@ import pytest
 
 spacy = pytest.importorskip("spacy")
 
-from vnpolicy.spacy_component import (TOKENIZER_NAME, UnderTheSeaTokenizer, make_nlp, word_spans,  # noqa: E402
-                                      words_and_spaces)
+import regex  # noqa: E402
+
+from vnpolicy.spacy_component import (_SYLLABLE, SYLLABLE_TOKENIZER_NAME, TOKENIZER_NAME,  # noqa: E402
+                                      SyllableTokenizer, UnderTheSeaTokenizer, make_nlp, syllable_pieces,
+                                      word_spans, words_and_spaces)
 
 TEXT = ("Năm 2024, tỉnh Hà Giang phấn đấu trồng mới ít nhất 3.000 ha rừng.\n"
         "Tỉnh cũng sẽ xây dựng 120 căn nhà cho hộ nghèo trước ngày 30/9/2024.")
@@ -45,13 +49,19 @@ def nlp():
 
 
 @pytest.fixture(scope="module")
+def syllable_nlp():
+    return spacy.blank("vi", config={"nlp": {"tokenizer": {"@tokenizers": SYLLABLE_TOKENIZER_NAME}}})
+
+
+@pytest.fixture(scope="module")
 def full_nlp():
     return make_nlp(published="2024-01-10")
 
 
+@pytest.mark.parametrize("tokenizer", ["nlp", "syllable_nlp"])
 @pytest.mark.parametrize("text", HOSTILE, ids=[repr(t)[:30] for t in HOSTILE])
-def test_tokenizer_keeps_text(nlp, text):
-    doc = nlp(text)
+def test_tokenizer_keeps_text(request, tokenizer, text):
+    doc = request.getfixturevalue(tokenizer)(text)
     assert doc.text == text
     assert doc.text_with_ws == text
     assert "".join(t.text_with_ws for t in doc) == text
@@ -70,6 +80,41 @@ def test_tokenizer_joins_syllables_into_words(nlp):
     words = [t.text for t in nlp("Tỉnh Quảng Ninh phấn đấu thu hút 2 tỷ USD.")]
     assert "Quảng Ninh" in words and "phấn đấu" in words
     assert words[-1] == "."
+
+
+def test_syllable_tokenizer_keeps_numbers_and_splits_punctuation(syllable_nlp):
+    text = "Năm 2025, TP.HCM phấn đấu GRDP tăng 7,5%; thu 1.000.000,5 tỷ đồng (5G)."
+    assert [t.text for t in syllable_nlp(text)] == [
+        "Năm", "2025", ",", "TP", ".", "HCM", "phấn", "đấu", "GRDP", "tăng", "7,5", "%", ";", "thu",
+        "1.000.000,5", "tỷ", "đồng", "(", "5G", ")", "."]
+    doc = syllable_nlp("Hoà\u00a0Bình\r\n  Tie\u0302\u0301ng")
+    assert [t.text for t in doc] == ["Hoà", "\u00a0", "Bình", "\r\n  ", "Tie\u0302\u0301ng"]
+
+
+@pytest.mark.parametrize("text", HOSTILE + [TEXT, "a  b", " a", "a \n b", "a\n", "x,  y"])
+def test_syllable_pieces_follow_the_shared_whitespace_rule(text):
+    spans = [m.span() for m in regex.finditer(_SYLLABLE, text)]
+    assert syllable_pieces(text) == words_and_spaces(text, spans)
+
+
+def test_syllable_tokenizer_refuses_lone_surrogate(syllable_nlp):
+    with pytest.raises(ValueError, match="surrogate"):
+        syllable_nlp("a\ud800b")
+
+
+def test_make_nlp_tokenizers():
+    assert isinstance(make_nlp().tokenizer, SyllableTokenizer)                      # the default: fast
+    assert isinstance(make_nlp(tokenizer="underthesea").tokenizer, UnderTheSeaTokenizer)
+    with pytest.raises(ValueError, match="unknown tokenizer"):
+        make_nlp(tokenizer="pyvi")
+
+
+def test_both_tokenizers_give_the_same_targets(full_nlp):
+    slow = make_nlp(published="2024-01-10", tokenizer="underthesea")
+    fast_doc, slow_doc = full_nlp(TEXT), slow(TEXT)
+    assert [t.to_dict() for t in fast_doc._.targets] == [t.to_dict() for t in slow_doc._.targets]
+    assert {(s.label_, s.text) for s in fast_doc.spans["vnpolicy"]} == \
+        {(s.label_, s.text) for s in slow_doc.spans["vnpolicy"]}
 
 
 def test_tokenizer_realigns_rewritten_tokens():
@@ -94,7 +139,7 @@ def test_factory_found_through_entry_point():
     from importlib.metadata import entry_points
     names = {ep.name for ep in entry_points(group="spacy_factories")}
     assert "vnpolicy" in names, "reinstall: pip install -e . registers the spacy_factories entry point"
-    assert TOKENIZER_NAME in {ep.name for ep in entry_points(group="spacy_tokenizers")}
+    assert {TOKENIZER_NAME, SYLLABLE_TOKENIZER_NAME} <= {ep.name for ep in entry_points(group="spacy_tokenizers")}
 
 
 def test_component_sets_targets_and_spans(full_nlp):
@@ -123,8 +168,27 @@ def test_component_reads_published_from_doc(full_nlp):
     doc = full_nlp.make_doc(text)
     doc._.published = "2030-03-01"
     doc = full_nlp(doc)
-    assert doc._.targets[0].deadline.date == "2030-12-31"
-    assert full_nlp(text)._.targets[0].deadline.date == "2024-12-31"   # the component's default
+    assert doc._.targets[0].deadline.date == dt.date(2030, 12, 31)
+    assert full_nlp(text)._.targets[0].deadline.date == dt.date(2024, 12, 31)   # the component's default
+
+
+PUBLISHED_TEXT = "Năm nay, tỉnh phấn đấu trồng 500 ha rừng."
+CONTEXTS = [{"published": "2026-05-01", "id": "a"}, {"id": "b"}, {"published": dt.date(2027, 2, 3)}]
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_pipe_contexts_set_each_docs_date(full_nlp, n_process):
+    pairs = [(PUBLISHED_TEXT, context) for context in CONTEXTS]
+    out = list(full_nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=1))
+    assert [context for _, context in out] == CONTEXTS              # contexts come back unchanged
+    assert [doc._.published for doc, _ in out] == ["2026-05-01", None, "2027-02-03"]
+    assert [doc._.targets[0].deadline.date for doc, _ in out] == [
+        dt.date(2026, 12, 31), dt.date(2024, 12, 31), dt.date(2027, 12, 31)]   # b: the component's default
+
+
+def test_pipe_context_with_a_bad_date_fails_loudly(full_nlp):
+    with pytest.raises(ValueError, match="not YYYY-MM-DD"):
+        list(full_nlp.pipe([(PUBLISHED_TEXT, {"published": "mai"})], as_tuples=True))
 
 
 def test_component_on_whitespace_tokenizer():
@@ -153,7 +217,7 @@ def test_to_disk_from_disk_keeps_settings_and_custom_data(tmp_path, monkeypatch)
     ext.unlink()
     shutil.rmtree(tmp_path / "cache")
     loaded = spacy.load(tmp_path / "pipeline")
-    assert isinstance(loaded.tokenizer, UnderTheSeaTokenizer)
+    assert isinstance(loaded.tokenizer, SyllableTokenizer)
     after = loaded(COMPANY_TEXT)
     assert after.text == COMPANY_TEXT
     assert [t.to_dict() for t in after._.targets] == [t.to_dict() for t in before._.targets]
@@ -175,6 +239,12 @@ def EXTENSION_PATH(tmp_path):
     path = tmp_path / "ext.json"
     path.write_text(json.dumps(EXTENSION, ensure_ascii=False), encoding="utf-8")
     return str(path)
+
+
+def test_underthesea_pipeline_round_trips(tmp_path):
+    make_nlp(tokenizer="underthesea", segment=False).to_disk(tmp_path / "p")
+    loaded = spacy.load(tmp_path / "p")
+    assert isinstance(loaded.tokenizer, UnderTheSeaTokenizer) and loaded.tokenizer.segment is False
 
 
 def test_default_pipeline_saves_no_model_copy(tmp_path):

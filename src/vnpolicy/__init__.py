@@ -7,11 +7,13 @@
 
 Heavy dependencies (underthesea) load lazily on the first sentence that needs them.
 """
-from .bulk import extract_many  # noqa: F401  (many records, in order, on many cores)
+from .bulk import extract_many  # many records, in order, on many cores
 from .pipeline import Extractor, extract, parse_published
 from .records import (Actor, Amount, Deadline, ExtractionResult, Metric, SCHEMA_VERSION, Span, Target,
                       Unit)
+from .succession import Succession
 
 __version__ = "0.1.0"
-__all__ = ["Extractor", "extract", "parse_published", "ExtractionResult", "Target", "Actor", "Amount",
-           "Unit", "Deadline", "Metric", "Span", "SCHEMA_VERSION", "__version__"]
+# The package ships py.typed: these names are typed for mypy and IDEs.
+__all__ = ["Extractor", "extract", "extract_many", "parse_published", "ExtractionResult", "Target", "Actor",
+           "Amount", "Unit", "Deadline", "Metric", "Span", "Succession", "SCHEMA_VERSION", "__version__"]

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Callable, Iterator
 
 from .bulk import WorkerSpec, run_tasks
+from .exitcodes import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from .extras import MissingExtra, require_extra
 from .inputs import DEFAULT_MAX_BYTES
 from .pipeline import Extractor
 from .sanitize import escape_surrogates
@@ -162,10 +164,19 @@ def _skip(tasks: Iterator[Task], count: int, last_line: bytes | None, output: st
     return cost
 
 
+def require_extras(options: BatchOptions) -> None:
+    """``MissingExtra`` now, before the output is opened, if the run needs an extra that is not
+    installed: Dask for ``--engine dask``, trafilatura for HTML pages among the inputs."""
+    from .sources import needs_html
+    if options.engine == "dask":
+        require_extra("distributed", "dask", "--engine dask")
+    if needs_html(options.inputs):
+        require_extra("trafilatura", "html", "reading HTML pages")
+
+
 def run_batch(options: BatchOptions, error: Callable[[str], None]) -> int:
-    """``vnpolicy batch``: returns the exit code (0, 1 some input or record failed, 2 usage,
-    130 interrupted). Output lines are written in input order as soon as they are ready."""
-    from .cli import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+    """``vnpolicy batch``: returns the exit code (0, 1 some input or record failed, 2 usage or
+    a missing extra, 130 interrupted). Output lines are written in input order as soon as they are ready."""
     from .engines import EngineError
     from .export import Writer
     from .sources import read_tasks, total_bytes
@@ -178,6 +189,11 @@ def run_batch(options: BatchOptions, error: Callable[[str], None]) -> int:
             if name != "-" and os.path.isfile(name) and os.path.samefile(name, options.output):
                 error(f"{options.output} is also an input: writing would destroy it; choose another -o")
                 return EXIT_USAGE
+    try:
+        require_extras(options)
+    except MissingExtra as exc:
+        error(str(exc))
+        return EXIT_USAGE
     Extractor(options.model)        # a broken model fails once here (exit 3), not in every worker
 
     stats = BatchStats()
@@ -217,7 +233,7 @@ def run_batch(options: BatchOptions, error: Callable[[str], None]) -> int:
             progress.close()
             error(f"{options.output}: cannot write ({exc.strerror or exc})")
             return EXIT_INPUT
-    writer = Writer(out, options.fmt, csv_safe=options.csv_safe)
+    writer = Writer(out, options.fmt, csv_safe=options.csv_safe, array=True)   # json: one array of every record
     spec = WorkerSpec(options.model, options.published, "line" if options.fmt == "jsonl" else "doc",
                       options.max_bytes, options.encoding, options.record_timeout)
     costs: deque[int] = deque()     # input bytes of the records read but not yet written
@@ -257,7 +273,8 @@ def run_batch(options: BatchOptions, error: Callable[[str], None]) -> int:
         progress.close()
         message = str(exc) if isinstance(exc, EngineError) else \
             f"{'standard output' if to_stdout else options.output}: write failed ({exc.strerror or exc})"
-        tail = "" if to_stdout else "; rerun the same command with --resume to continue"
+        resumable = not to_stdout and (stats.records or options.resume)   # else there is nothing to resume
+        tail = "; rerun the same command with --resume to continue" if resumable else ""
         error(f"{message}; stopped after {stats.resumed + stats.records} records{tail}")
         return EXIT_INPUT
     finally:
@@ -266,6 +283,7 @@ def run_batch(options: BatchOptions, error: Callable[[str], None]) -> int:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
         progress.close()
         try:
+            writer.close()
             if to_stdout:
                 out.flush()
             else:

@@ -1,8 +1,8 @@
 """Command line: ``vnpolicy extract``, ``batch``, ``show``, ``eval``, ``train``, ``schema``.
 
-Exit codes: 0 success; 1 some input could not be read (the others were still processed), or
-in ``batch`` some record got an error line; 2 bad command line; 3 the language model
-directory is invalid; 130 interrupted.
+Exit codes (``exitcodes.py``): 0 success; 1 some input could not be read (the others were
+still processed), or in ``batch`` some record got an error line; 2 bad command line or a
+missing optional extra; 3 the language model directory is invalid; 130 interrupted.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_MODEL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+from .exitcodes import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_MODEL, EXIT_OK, EXIT_USAGE
 
 
 def _error(message: str) -> None:
@@ -50,19 +50,30 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from .export import Writer
     from .inputs import InputError
     from .pipeline import Extractor
+    from .records import ExtractionResult
     extractor = Extractor(_model_dir(args))
     status = EXIT_OK
-    writer = Writer(sys.stdout, args.format, csv_safe=not args.csv_raw)
-    for path in args.files:
-        try:
-            _, result = _extract_file(extractor, path, args)
-        except InputError as exc:
-            _error(str(exc))
-            status = EXIT_INPUT
-            continue
-        writer.write(result.to_dict())
-        sys.stdout.flush()
+    # several inputs in --format json make one array; each input gives a document, a failed one too
+    writer = Writer(sys.stdout, args.format, csv_safe=not args.csv_raw, array=len(args.files) > 1)
+    try:
+        for path in args.files:
+            try:
+                _, result = _extract_file(extractor, path, args)
+            except InputError as exc:
+                _error(str(exc))
+                status = EXIT_INPUT
+                result = ExtractionResult(id=path, published=_iso(args.published), error=str(exc))
+            writer.write(result.to_dict())
+            sys.stdout.flush()
+    finally:
+        writer.close()
     return status
+
+
+def _iso(published: str | None) -> str | None:
+    from .pipeline import parse_published
+    date = parse_published(published)
+    return date.isoformat() if date else None
 
 
 def _html_target_problem(html_path: str, source: str) -> tuple[str, int] | None:
@@ -255,8 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", parents=[common], help="targets of one or more article files as JSON")
     p.add_argument("files", nargs="+", metavar="FILE", help="text files; - reads stdin")
     p.add_argument("--format", choices=("json", "jsonl", "csv"), default="json",
-                   help="json: one indented document per input (default); jsonl: one compact line per input; "
-                        "csv: one row per target with flat columns")
+                   help="json: one indented document for one input, a JSON array of them for several "
+                        "(default); jsonl: one compact line per input; csv: one row per target with flat "
+                        "columns; an input that cannot be read gives a document, line or row with 'error'")
     p.add_argument("--jsonl", dest="format", action="store_const", const="jsonl", help="same as --format jsonl")
     p.add_argument("--max-bytes", type=_byte_limit, default=None, metavar="N",
                    help="refuse a single article larger than N bytes, after decompression "
@@ -296,8 +308,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "RSS/Atom feeds, HTML pages (needs vnpolicy[html])")
     p.add_argument("-o", "--output", default="-", help="output file (default stdout)")
     p.add_argument("--format", choices=("jsonl", "json", "csv"), default="jsonl",
-                   help="jsonl: one line per record (default); json: one indented document per record; "
-                        "csv: one row per target")
+                   help="jsonl: one line per record (default); json: one JSON array of indented documents; "
+                        "csv: one row per target (a row with 'error' for a failed record)")
     p.add_argument("-w", "--workers", type=_positive, default=None, metavar="N",
                    help="worker processes (default: all cores); with --engine dask, local cluster size")
     p.add_argument("--resume", action="store_true",
@@ -375,11 +387,15 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         _error(problem)
         return EXIT_USAGE
+    from .extras import MissingExtra
     from .resources import ModelError
     try:
         code = args.func(args)
         sys.stdout.flush()
         return code
+    except MissingExtra as exc:      # raised before any output is opened
+        _error(str(exc))
+        return EXIT_USAGE
     except ModelError as exc:
         _error(f"language model: {exc}")
         return EXIT_MODEL

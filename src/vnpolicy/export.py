@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import csv
 import json
+import textwrap
 from typing import IO, Any, Iterable
 
 FORMATS = ("json", "jsonl", "csv")
 
 CSV_COLUMNS = [
-    "source_id", "source_url", "published", "actor", "actor_type", "actor_inherited", "metric",
+    "source_id", "source_url", "published", "actor", "actor_type", "actor_inherited", "actor_successor",
+    "actor_period", "metric",
     "value", "value_max", "comparator", "unit", "deadline", "deadline_text", "deadline_inherited",
     "amount_text", "amount_start", "amount_end", "sentence", "sentence_start", "sentence_end",
     "rule", "confidence", "error",
@@ -56,6 +58,7 @@ def csv_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
             **base,
             "actor": actor.get("name"), "actor_type": actor.get("type"),
             "actor_inherited": _flag(actor.get("inherited")),
+            "actor_successor": actor.get("successor"), "actor_period": actor.get("period"),
             "metric": (t.get("metric") or {}).get("text"),
             "value": t["amount"]["value"], "value_max": t["amount"]["value_max"],
             "comparator": t["amount"]["comparator"], "unit": t["unit"]["code"],
@@ -84,27 +87,53 @@ def defuse_cell(value: Any) -> Any:
 
 class Writer:
     """Writes result documents to ``stream`` in one of ``FORMATS``. In CSV, text cells that
-    start like a formula get a leading ' unless ``csv_safe`` is False."""
+    start like a formula get a leading ' unless ``csv_safe`` is False.
 
-    def __init__(self, stream: IO[str], fmt: str = "jsonl", csv_safe: bool = True):
+    With ``array=True`` the ``json`` format writes one JSON array of the documents (streamed,
+    as ``json.dumps(documents, indent=2)`` would print it) instead of one document; call
+    ``close()`` at the end, also after an interruption, so that the array is closed.
+    """
+
+    def __init__(self, stream: IO[str], fmt: str = "jsonl", csv_safe: bool = True, array: bool = False):
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         self.stream, self.fmt, self.csv_safe = stream, fmt, csv_safe
-        self._csv = None
+        self.array = array and fmt == "json"
+        self._written = 0
+        self._closed = False
+        self._csv: csv.DictWriter[str] | None = None
 
     def write(self, document: dict[str, Any]) -> None:
-        if self.fmt == "json":
+        if self.array:
+            opening = "[\n" if self._written == 0 else ",\n"
+            self.stream.write(opening + textwrap.indent(to_json(document, pretty=True), "  "))
+        elif self.fmt == "json":
             self.stream.write(to_json(document, pretty=True) + "\n")
         elif self.fmt == "jsonl":
             self.stream.write(to_json(document, pretty=False) + "\n")
         else:
-            if self._csv is None:
-                self._csv = csv.DictWriter(self.stream, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-                self._csv.writeheader()
             rows = csv_rows(document)
             if self.csv_safe:
                 rows = [{k: defuse_cell(v) for k, v in row.items()} for row in rows]
-            self._csv.writerows(rows)
+            self._csv_writer().writerows(rows)
+        self._written += 1
+
+    def _csv_writer(self) -> csv.DictWriter[str]:
+        if self._csv is None:
+            self._csv = csv.DictWriter(self.stream, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+            self._csv.writeheader()
+        return self._csv
+
+    def close(self) -> None:
+        """End the output, so that it parses even when empty: the closing bracket of a JSON
+        array (``[]`` if nothing was written), the header of a CSV without rows."""
+        if self._closed:
+            return
+        self._closed = True
+        if self.array:
+            self.stream.write("[]\n" if self._written == 0 else "\n]\n")
+        elif self.fmt == "csv":
+            self._csv_writer()
 
     def write_all(self, documents: Iterable[dict[str, Any]]) -> None:
         for d in documents:

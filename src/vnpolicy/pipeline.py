@@ -16,6 +16,7 @@ from .records import Actor, Amount, Deadline, ExtractionResult, Metric, Span, Ta
 from .resources import load
 from .sanitize import replace_surrogates
 from .segment import Segmenter
+from .succession import SuccessionTable
 from .targets import TargetAssembler
 from . import tokens
 
@@ -55,6 +56,7 @@ class Extractor:
         self.data.check(skip=(MODEL_FILE,) if decision is not None else ())
         self.segmenter = Segmenter(self.data)
         self.assembler = TargetAssembler(self.data, tokens.tag if use_pos else None, decision)
+        self.succession = SuccessionTable(self.data)
 
     def warm_up(self) -> "Extractor":
         """Load now what would otherwise load on first need (underthesea's tagger, ~1-2 s), e.g.
@@ -98,13 +100,15 @@ class Extractor:
         if c.deadline is not None:
             d0, d1, dtext = self._span(norm, c.deadline.start, c.deadline.end)
             value = c.deadline_value
-            deadline = Deadline(dtext, value.date.isoformat() if value and value.date else None,
+            deadline = Deadline(dtext, value.date if value else None,
                                 value.granularity if value else "unknown", d0, d1, c.deadline_inherited)
         actor = None
         if c.actor is not None:
             t0, t1, ttext = self._span(norm, c.actor.start, c.actor.end)
-            actor = Actor(ttext, c.actor.name, c.actor.type, t0, t1, c.actor_inherited,
-                          c.actor.canonical or c.actor.name)
+            canonical = c.actor.canonical or c.actor.name
+            place = self.succession.of(canonical, c.actor.type)
+            actor = Actor(ttext, c.actor.name, c.actor.type, t0, t1, c.actor_inherited, canonical,
+                          place.successor if place else None, place.period if place else None)
         return Target(Span(s0, s1, stext), actor, metric, amount, unit, deadline,
                       rule=self._rule(c), confidence=round(c.probability, 2))
 

@@ -4,10 +4,11 @@ in ``schema/output.schema.json``; values that must be exact stay ``Decimal`` unt
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Union
 
 from .sanitize import escape_surrogates, writable
 
@@ -25,6 +26,25 @@ def json_number(value: Decimal | None) -> int | float | None:
     return number if math.isfinite(number) else int(value.to_integral_value())
 
 
+def exact(value: Union[Decimal, int, float, str]) -> Decimal:
+    """``value`` as a Decimal without spurious digits: an integer has no exponent and no
+    fraction (``Decimal('1500000000.0')`` -> ``Decimal('1500000000')``), and a fraction no
+    trailing zeros (``7.50`` -> ``7.5``). A float goes through its shortest repr (0.1 -> 0.1)."""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not number.is_finite():
+        raise ValueError(f"amount value must be a finite number, not {value!r}")
+    if number == number.to_integral_value():
+        return number.quantize(Decimal(1))
+    return number.normalize()
+
+
+def iso_date(value: Union[dt.date, str, None]) -> dt.date | None:
+    """A deadline date from a ``datetime.date`` or its ISO form (as ``to_dict`` writes it)."""
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    return dt.date.fromisoformat(value)
+
+
 @dataclass
 class Span:
     start: int
@@ -37,6 +57,9 @@ class Span:
 
 @dataclass
 class Actor:
+    """Who owns a target. For a province or city, ``successor`` is the province it belongs
+    to after the 1 July 2025 merger (itself when unchanged) and ``period`` tells when its
+    name is in use (``before``, ``after`` or ``both``); both are None for other actors."""
     text: str
     name: str
     type: str
@@ -44,9 +67,12 @@ class Actor:
     end: int
     inherited: bool = False
     canonical: str | None = None
+    successor: str | None = None
+    period: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "name": self.name, "type": self.type, "canonical": self.canonical,
+                "successor": self.successor, "period": self.period,
                 "start": self.start, "end": self.end, "inherited": self.inherited}
 
 
@@ -79,6 +105,8 @@ class Metric:
 
 @dataclass
 class Amount:
+    """The number of a target: ``value`` (and ``value_max`` for a range) are exact Decimals,
+    normalised so that an integer prints as one (``1,5 tỷ`` -> ``1500000000``)."""
     text: str
     start: int
     end: int
@@ -86,6 +114,11 @@ class Amount:
     value_max: Decimal | None
     comparator: str
     comparator_text: str | None = None
+
+    def __post_init__(self) -> None:
+        self.value = exact(self.value)
+        if self.value_max is not None:
+            self.value_max = exact(self.value_max)
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "start": self.start, "end": self.end,
@@ -108,15 +141,21 @@ class Unit:
 
 @dataclass
 class Deadline:
+    """When a target is due: ``date`` is a ``datetime.date`` (the last day of the period the
+    text names), None when it cannot be resolved; JSON writes it as ``YYYY-MM-DD``."""
     text: str
-    date: str | None
+    date: dt.date | None
     granularity: str
     start: int
     end: int
     inherited: bool = False
 
+    def __post_init__(self) -> None:
+        self.date = iso_date(self.date)
+
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "date": self.date, "granularity": self.granularity,
+        date = self.date.isoformat() if self.date else None
+        return {"text": self.text, "date": date, "granularity": self.granularity,
                 "start": self.start, "end": self.end, "inherited": self.inherited}
 
 

@@ -259,8 +259,16 @@ def render_terminal(text: str, result, stream: IO[str] | None = None, color: boo
 
 # --- HTML ----------------------------------------------------------------------------------
 
+# Monospace fonts that hold every precomposed Vietnamese letter (ế, ẫ, ỗ, ắ ...). A font
+# without them (DejaVu Sans Mono, Menlo, and the generic `monospace` on most Linux systems)
+# makes Chromium decompose the letter and draw its stacked accents apart (kế as kê´), so
+# the stack has none of those, and ends in the page's sans-serif fonts instead.
+MONO_FONTS = ('"Cascadia Mono"', "Consolas", '"SF Mono"', '"Noto Sans Mono"', '"Liberation Mono"',
+              '"JetBrains Mono"', '"Source Code Pro"', '"Roboto Mono"', '"Ubuntu Mono"', '"Courier New"',
+              "system-ui", '"Segoe UI"', "Roboto", '"Noto Sans"', '"DejaVu Sans"', "sans-serif")
+
 _CSS = """
-:root{--mono:Menlo,Consolas,"Liberation Mono","Noto Sans Mono",ui-monospace,monospace}
+:root{--mono:__MONO__}
 body{font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
 header{background:#1d2330;color:#fff;padding:14px 24px}
 header h1{font-size:20px;margin:0 0 4px}
@@ -293,7 +301,7 @@ pre.json{background:#f1f3f7;border:1px solid #dde2ea;border-radius:6px;padding:8
 .article{white-space:pre-wrap;background:#fff;border:1px solid #dde2ea;border-radius:8px;padding:12px 16px}
 .article sup a{font-size:11px;text-decoration:none;color:#2a5bd7;margin-left:1px}
 .none{color:#5b6577}
-"""
+""".replace("__MONO__", ",".join(MONO_FONTS))
 
 
 def _marked(text: str, start: int, end: int, pieces: Sequence[Piece], links: dict[tuple[int, int], list[int]] | None = None,

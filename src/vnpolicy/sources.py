@@ -146,21 +146,39 @@ def total_bytes(specs: Iterable[str]) -> int | None:
     return total
 
 
-def kind_of(path: str, head: bytes = b"") -> str:
-    """``jsonl``, ``text``, ``feed`` or ``html``, from the name, else from the first bytes."""
+def kind_by_name(path: str) -> str | None:
+    """``jsonl``, ``text``, ``feed`` or ``html`` from the file name alone; None if it does not tell."""
     name = path.lower()
     if name.endswith(".gz"):
         name = name[:-3]
     suffix = Path(name).suffix
-    if suffix in JSONL_SUFFIXES:
-        return "jsonl"
-    if suffix in TEXT_SUFFIXES:
-        return "text"
-    if suffix in FEED_SUFFIXES:
-        return "feed"
-    if suffix in HTML_SUFFIXES:
-        return "html"
-    return sniff(head)
+    for kind, suffixes in (("jsonl", JSONL_SUFFIXES), ("text", TEXT_SUFFIXES), ("feed", FEED_SUFFIXES),
+                           ("html", HTML_SUFFIXES)):
+        if suffix in suffixes:
+            return kind
+    return None
+
+
+def kind_of(path: str, head: bytes = b"") -> str:
+    """``jsonl``, ``text``, ``feed`` or ``html``, from the name, else from the first bytes."""
+    return kind_by_name(path) or sniff(head)
+
+
+def needs_html(specs: Iterable[str]) -> bool:
+    """True if any input file is an HTML page (so the ``html`` extra is needed); stdin is not
+    looked at. Only files whose name does not tell their kind are opened."""
+    for path in expand(specs, lambda *args, **kwargs: None):
+        if path == "-":
+            continue
+        kind = kind_by_name(path)
+        if kind is None:
+            try:
+                kind = sniff(_head(path))
+            except InputError:
+                continue           # reported when the inputs are read
+        if kind == "html":
+            return True
+    return False
 
 
 def sniff(head: bytes) -> str:
@@ -178,7 +196,6 @@ def sniff(head: bytes) -> str:
 
 def read_tasks(specs: Iterable[str], warn: Warn, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Task]:
     """Every record of every input, in order, as tasks."""
-    html_checked = False
     for path in expand(specs, warn):
         if path == "-":
             yield from _stdin_tasks(max_bytes, warn)
@@ -195,11 +212,6 @@ def read_tasks(specs: Iterable[str], warn: Warn, max_bytes: int = DEFAULT_MAX_BY
         elif kind == "feed":
             yield from _feed_tasks(path, max_bytes)
         else:
-            if kind == "html" and not html_checked:
-                html_checked = True
-                if not html_available():
-                    warn(f"{path}: reading HTML pages needs trafilatura: {HTML_EXTRA_HINT} "
-                         "(each page gets an error line until then)")
             size = _size(path)
             if size > max_bytes:
                 yield Task("error", _too_big(path, size, max_bytes), path, None, size, {"id": path})
@@ -442,14 +454,6 @@ def html_to_text(fragment: str) -> str:
 
 
 # --- HTML pages ----------------------------------------------------------------------
-
-def html_available() -> bool:
-    try:
-        import trafilatura  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
 
 def html_record(data: bytes, name: str) -> dict[str, Any]:
     """The main text and metadata of one HTML page, via trafilatura."""
