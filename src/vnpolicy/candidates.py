@@ -20,9 +20,11 @@ from .patterns import alternation
 from .pieces import ArticlePieces
 from .resources import LanguageData
 from .segment import Sentence
-from .units import UnitFinder, UnitMention
+from .quantities import QuantityReader
+from .units import UnitMention
 
 _START = r"(?<![\p{L}\p{M}\d])"
+_DIGIT_RUN = regex.compile(r"\d+")
 BORROWED_UNITS = ("elided", "shared")    # units said by another quantity of the text
 
 
@@ -66,7 +68,8 @@ class Candidate:
 
 class CandidateFinder:
     def __init__(self, data: LanguageData):
-        self.units = UnitFinder(data)
+        self.quantities = QuantityReader(data)
+        self.units = self.quantities.units
         self.not_amount_alone = {w.lower() for w in data["numbers.json"]["words_not_amount_alone"]}
         excl = data["exclusions.json"]
         self.excluded_before_rx = regex.compile(rf"{_START}(?:{alternation(excl['before'])})\s*[-.]?\s*$")
@@ -76,10 +79,12 @@ class CandidateFinder:
 
     def find(self, text: str, pieces: ArticlePieces) -> list[Candidate]:
         out: list[Candidate] = []
+        quantities = self.quantities.article(text, pieces.sentences,
+                                             keep=lambda sentence, n: not self._excluded(text, sentence, n))
         for sentence in pieces.sentences:
-            for q in pieces[sentence.index]["quantities"]:
+            for q in quantities[sentence.index]:
                 n, unit = q.number, q.unit
-                if self._excluded(text, sentence, n) or self._glued_to_a_name(text, q):
+                if self._glued_to_a_name(text, q):
                     continue
                 # A small bare number that counts nothing named (nguyện vọng 3, Thị trường 1, 15 Hồ
                 # Xuân Hương) is a label or an ordinal; a large one may still be a quota (200.000).
@@ -100,7 +105,7 @@ class CandidateFinder:
         return 1900 <= value <= 2100 and value == int(value) and text[start:end].isdigit()
 
     def _is_year_range(self, text: str, n: NumberMention) -> bool:
-        ends = regex.findall(r"\d+", text[n.start:n.end])
+        ends = _DIGIT_RUN.findall(text, n.start, n.end)
         return len(ends) == 2 and all(len(e) == 4 and 1900 <= int(e) <= 2100 for e in ends)
 
     def _excluded(self, text: str, sentence: Sentence, n: NumberMention) -> bool:

@@ -22,6 +22,7 @@ from .segment import Sentence
 
 _END = r"(?![\p{L}\p{M}\d])"
 _WORD = regex.compile(r"[\p{L}\p{M}\d]+")
+_DIGIT = regex.compile(r"\d")
 
 
 class Layout:
@@ -112,7 +113,7 @@ class LayoutReader:
         and no plan noun opens nothing, and its time expressions are not read at all."""
         near_start = text[s.start:min(s.end, s.start + self.opener_window)]
         plan_nouns = list(self.plan_noun_rx.finditer(text, s.start, s.end))
-        if not plan_nouns and not any(ch.isdigit() for ch in near_start) and not self.time_word_rx.search(near_start):
+        if not plan_nouns and not _DIGIT.search(near_start) and not self.time_word_rx.search(near_start):
             return None
         for t in bucket["times"]:
             if t.baseline:

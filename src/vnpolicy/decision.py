@@ -8,8 +8,9 @@ Inference is a dot product, so no learning library is needed at run time.
 """
 from __future__ import annotations
 
+import functools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .resources import ModelError
@@ -24,6 +25,7 @@ class DecisionModel:
     threshold: float
     groups: tuple[str, ...]
     about: dict[str, Any]
+    _most_added: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_dict(cls, spec: dict[str, Any]) -> "DecisionModel":
@@ -47,6 +49,23 @@ class DecisionModel:
     def margin(self, features: dict[str, float]) -> float:
         get = self.weights.get
         return self.bias + sum(get(name, 0.0) * value for name, value in features.items())
+
+    @functools.cached_property
+    def threshold_margin(self) -> float:
+        return math.log(self.threshold / (1.0 - self.threshold))
+
+    def most_added(self, prefixes: tuple[str, ...]) -> float:
+        """The most that features whose names start with ``prefixes`` can add to a margin: the
+        sum of their positive weights (each feature fires once at most)."""
+        key = prefixes
+        if key not in self._most_added:
+            self._most_added[key] = sum(w for name, w in self.weights.items() if w > 0 and name.startswith(prefixes))
+        return self._most_added[key]
+
+    def can_reach(self, features: dict[str, float], prefixes: tuple[str, ...]) -> bool:
+        """Could the features not computed yet (those of ``prefixes``) lift this candidate to the
+        threshold? An exact test: when not, computing them cannot change the decision."""
+        return self.margin(features) + self.most_added(prefixes) >= self.threshold_margin
 
     def probability(self, features: dict[str, float]) -> float:
         z = self.margin(features)

@@ -38,6 +38,9 @@ GROUPS = ("legacy", "cues", "aspect", "time", "nouns", "verb", "unit", "layout",
 # The groups the shipped model uses: 'nouns' and 'layout' added nothing in cross-validation
 # (see the ablation in the README) and cost a fifth of the feature time.
 DEFAULT_GROUPS = ("legacy", "cues", "aspect", "time", "verb", "unit", "lexical")
+# The costliest groups, computed last, and the prefixes of every feature name they emit: a
+# candidate that the other groups leave too far below the threshold skips them.
+DEFERRED_GROUPS = {"legacy": ("legacy:", "legacy_rule:"), "time": ("time:", "time_")}
 
 _START = r"(?<![\p{L}\p{M}\d])"
 _END = r"(?![\p{L}\p{M}\d])"
@@ -106,18 +109,30 @@ class FeatureExtractor:
             "lexical": self._lexical,
         }
 
-    def compute(self, view: ArticleView, cand: Candidate) -> tuple[dict[str, float], dict[str, str]]:
-        """The candidate's features (name -> 1.0) and, for some, the words that fired them."""
-        features: dict[str, float] = {}
-        evidence: dict[str, str] = {}
+    def compute(self, view: ArticleView, cand: Candidate, groups: tuple[str, ...] | None = None,
+                features: dict[str, float] | None = None,
+                evidence: dict[str, str] | None = None) -> tuple[dict[str, float], dict[str, str]]:
+        """The candidate's features (name -> 1.0) and, for some, the words that fired them: of
+        ``groups`` (default: all of this extractor's), added to ``features``/``evidence`` if given."""
+        features = {} if features is None else features
+        evidence = {} if evidence is None else evidence
         clause = self._clause(view.text, cand)
-        for group in self.groups:
+        for group in self.groups if groups is None else groups:
             for item in self._group_functions[group](view, cand, clause):
-                name, words = item if isinstance(item, tuple) else (item, None)
+                if type(item) is tuple:
+                    name, words = item
+                    if words and name not in evidence:
+                        evidence[name] = words
+                else:
+                    name = item
                 features[name] = 1.0
-                if words and name not in evidence:
-                    evidence[name] = words
         return features, evidence
+
+    def split_groups(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(first, last): the groups to compute first, and the costly ones that may be skipped
+        when the first cannot lift a candidate to the threshold (see ``DecisionModel.can_reach``)."""
+        last = tuple(g for g in self.groups if g in DEFERRED_GROUPS)
+        return tuple(g for g in self.groups if g not in DEFERRED_GROUPS), last
 
     # --- windows ------------------------------------------------------------------------
 
@@ -224,7 +239,7 @@ class FeatureExtractor:
         article's date (its publication date, else the year it mentions most)."""
         times = [t for t in view.pieces[cand.sentence.index]["times"] if not t.baseline]
         if not times:
-            return ["time:none"] + [f"context_{f}" for f in self._context_time(view, cand.sentence.index)]
+            return ["time:none"]
         out: list = ["time:some"]
         for t in times:
             where = "clause" if clause[0] <= t.start and t.end <= clause[1] else \
@@ -233,25 +248,6 @@ class FeatureExtractor:
             if t.horizon:
                 out.append("time:horizon")
         return out + self._time_relations(view, cand.sentence.index, times)
-
-    def _context_time(self, view: ArticleView, index: int) -> list[str]:
-        """For a sentence without a time of its own: the times of the context that would date
-        it (the sentence it breaks down, the body after a headline or lead, the passage's period)."""
-        layout, times = view.layout, []
-        governor = layout.governor[index]
-        if governor is not None:
-            times = [t for t in view.pieces[governor]["times"] if not t.baseline]
-        if not times and layout.announces(index):
-            for ahead in range(index + 1, min(index + 4, len(view.pieces.sentences))):
-                times = [t for t in view.pieces[ahead]["times"] if not t.baseline]
-                if times:
-                    break
-        if not times:
-            period = layout.period(index)
-            times = [period] if period is not None else []
-        if not times:
-            return ["time:none"]
-        return self._time_relations(view, ("context", index), times)
 
     def _time_relations(self, view: ArticleView, index, times) -> list[str]:
         """Whether the sentence's times lie after the article's date, once per sentence."""
@@ -368,19 +364,9 @@ class FeatureExtractor:
         out.extend(f"clause_bigram:{a} {b}" for a, b in zip(clause_words, clause_words[1:]))
         out.extend(f"after_word:{w}" for w in _words(text, cand.right, clause[1])[:3])
         out.extend(self._bigrams("sentence_bigram", _words(text, s.start, clause[0])))
-        if s.index > 0:
-            out.extend(self._previous_bigrams(view, s.index - 1))
         return out
 
     @staticmethod
     def _bigrams(prefix: str, words: list[str]) -> list[str]:
         return [f"{prefix}:{a} {b}" for a, b in zip(words, words[1:])]
 
-    def _previous_bigrams(self, view: ArticleView, index: int) -> list[str]:
-        """Bigrams of a whole sentence, computed once however many candidates follow it."""
-        cached = view.cache.get(("previous_bigrams", index))
-        if cached is None:
-            sentence = view.pieces.sentences[index]
-            cached = self._bigrams("previous_bigram", _words(view.text, sentence.start, sentence.end))
-            view.cache[("previous_bigrams", index)] = cached
-        return cached

@@ -43,6 +43,29 @@ class NumberMention:
     scaled: bool = False       # ends in a scale word (83.000 tỷ, 8 triệu), so a unit it lacks may be elided
 
 
+def _in_windows(rx, text: str, pos: int, endpos: int, lowered: str, keys, before: int, after: int):
+    """Matches of ``rx`` in text[pos:endpos] that hold one of ``keys`` (``lowered`` is that
+    stretch lower-cased): the pattern runs only in a short window around each key."""
+    if len(lowered) != endpos - pos:              # lower-casing changed a length: scan it all
+        yield from (rx.finditer(text, pos, endpos) if any(k in lowered for k in keys) else ())
+        return
+    spans: list[list[int]] = []
+    for key in keys:
+        i = lowered.find(key)
+        while i >= 0:
+            spans.append([max(0, i - before), i + len(key) + after])
+            i = lowered.find(key, i + 1)
+    spans.sort()
+    merged: list[list[int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    for a, b in merged:
+        yield from rx.finditer(text, pos + a, min(endpos, pos + b))
+
+
 def parse_digits(text: str) -> Decimal:
     """'1.000' -> 1000, '37,6' -> 37.6, '12.500,75' -> 12500.75, '6.5' -> 6.5."""
     if "," in text:
@@ -226,7 +249,7 @@ class NumberFinder:
         """Halves, fractions and multiples: một nửa, hai phần ba, giảm 2/3, gấp đôi, nửa tỷ."""
         found = []
         has = lowered.__contains__
-        for m in self.share_rx.finditer(text, pos, endpos) if any(map(has, self.share_word_keys)) else ():
+        for m in _in_windows(self.share_rx, text, pos, endpos, lowered, self.share_word_keys, 12, 16):
             if m.group("whole"):
                 value = self.share_words[m.group("whole").lower()]
             else:
@@ -239,10 +262,10 @@ class NumberFinder:
             num, den = Decimal(m.group("num")), Decimal(m.group("den"))
             if num < den and self.share_before_rx.search(text, max(pos, m.start() - 16), m.start()):
                 found.append(NumberMention(m.start(), m.end(), _percent(num, den), None, False, "share"))
-        for m in self.multiple_rx.finditer(text, pos, endpos) if any(map(has, self.multiple_keys)) else ():
+        for m in _in_windows(self.multiple_rx, text, pos, endpos, lowered, self.multiple_keys, 0, 16):
             value = self.multiple_words[m.group("n").lower()]
             found.append(NumberMention(m.start("n"), m.end("n"), value, None, False, "multiple"))
-        for m in self.half_scale_rx.finditer(text, pos, endpos) if any(map(has, self.half_keys)) else ():
+        for m in _in_windows(self.half_scale_rx, text, pos, endpos, lowered, self.half_keys, 0, 24):
             if any(n.start < m.end() and m.start() < n.end for n in found):
                 continue          # the 'nửa' of 'một nửa'
             found.append(NumberMention(m.start(), m.end(), self._scale(m.group("s")) / 2, None, False, "words", True))

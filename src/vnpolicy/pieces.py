@@ -11,7 +11,6 @@ import dataclasses
 
 from .actors import ActorFinder, ActorMention
 from .deadlines import DeadlineFinder
-from .quantities import QuantityReader
 from .resources import LanguageData
 from .segment import Sentence
 from .triggers import TriggerFinder
@@ -21,15 +20,13 @@ class Recognisers:
     """One instance of each recogniser, built once per model."""
 
     def __init__(self, data: LanguageData):
-        self.quantities = QuantityReader(data)
         self.deadlines = DeadlineFinder(data)
         self.triggers = TriggerFinder(data)
         self.actors = ActorFinder(data)
 
 
 class SentencePieces:
-    """The pieces of one sentence: ``pieces["quantities"]`` (numbers with their units and
-    comparators), ``["times"]``, ``["cues"]``,
+    """The pieces of one sentence: ``pieces["times"]``, ``["cues"]``,
     ``["raw_actors"]`` (as found, with the acronyms defined before), ``["acronyms"]`` (those it
     defines) and ``["actors"]`` (anaphora resolved)."""
 
@@ -51,17 +48,12 @@ class ArticlePieces:
     def __init__(self, recognisers: Recognisers, text: str, sentences: list[Sentence]):
         self.recognisers, self.text, self.sentences = recognisers, text, sentences
         self.by_sentence = [SentencePieces(self, s) for s in sentences]
-        self._quantities: dict | None = None
 
     def __getitem__(self, sentence_index: int) -> SentencePieces:
         return self.by_sentence[sentence_index]
 
     def compute(self, kind: str, sentence: Sentence) -> list:
         r, text = self.recognisers, self.text
-        if kind == "quantities":
-            if self._quantities is None:      # read for the whole article at once
-                self._quantities = r.quantities.article(text, self.sentences)
-            return self._quantities[sentence.index]
         if kind == "times":
             return r.deadlines.find(text, sentence.start, sentence.end)
         if kind == "cues":

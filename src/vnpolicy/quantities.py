@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import regex
 
@@ -59,16 +59,18 @@ class QuantityReader:
         self.share_rx = regex.compile(rf"\s+(?i:{alternation(joiners)})\s+")
         self.change_to_rx = regex.compile(rf"[\s,]*(?i:{alternation(data['units.json']['change_to'])})\s+")
 
-    def article(self, text: str, sentences: Sequence[Sentence]) -> dict[int, list[Quantity]]:
+    def article(self, text: str, sentences: Sequence[Sentence],
+                keep: Callable[[Sentence, NumberMention], bool] | None = None) -> dict[int, list[Quantity]]:
         """The quantities of each sentence (by ``Sentence.index``), elided units filled in from
         the sentences before it. The numbers are read in one pass over the whole text (one
         regex call, not one per sentence) and dealt to their sentences; none crosses a
-        sentence's end."""
+        sentence's end. ``keep`` drops numbers before their units are read (a year, a document
+        number: they are neither quantities nor donors of a unit)."""
         starts = [s.start for s in sentences]
         numbers: list[list[NumberMention]] = [[] for _ in sentences]
         for n in self.numbers.find(text):
             i = bisect.bisect_right(starts, n.start) - 1
-            if i >= 0 and n.end <= sentences[i].end:
+            if i >= 0 and n.end <= sentences[i].end and (keep is None or keep(sentences[i], n)):
                 numbers[i].append(n)
         out: dict[int, list[Quantity]] = {}
         for i, s in enumerate(sentences):

@@ -14,7 +14,7 @@ from collections import Counter
 from .candidates import Candidate, CandidateFinder
 from .context import LayoutReader
 from .decision import MODEL_FILE, DecisionModel
-from .features import ArticleView, FeatureExtractor, quantity_key
+from .features import DEFERRED_GROUPS, ArticleView, FeatureExtractor, quantity_key
 from .fields import FieldFinder
 from .pieces import ArticlePieces, Recognisers
 from .resources import LanguageData
@@ -37,18 +37,24 @@ class TargetAssembler:
         self.units = self.finder.units
         self.pos_tagger = pos_tagger
 
-    def scored_candidates(self, text: str, sentences: list[Sentence],
-                          published: dt.date | None) -> tuple[ArticleView, list[Candidate]]:
-        """Every candidate of the article with its features and probability."""
+    def scored_candidates(self, text: str, sentences: list[Sentence], published: dt.date | None,
+                          complete: bool = False) -> tuple[ArticleView, list[Candidate]]:
+        """Every candidate of the article with its features and probability. A candidate that
+        cannot reach the threshold whatever its costliest features say skips them (probability
+        0); ``complete`` computes every feature of every candidate (for training)."""
         pieces = ArticlePieces(self.recognisers, text, sentences)
         view = ArticleView(text, pieces, self.layout.read(text, sentences, pieces), published,
                            None if published else self._reference_date(text))
         candidates = self.finder.find(text, pieces)
         for c in candidates:
             view.quantities.setdefault(quantity_key(c), set()).add(c.sentence.index)
+        first, last = self.features.split_groups()
+        last_prefixes = tuple(p for g in last for p in DEFERRED_GROUPS[g])
         for c in candidates:
-            c.features, c.evidence = self.features.compute(view, c)
-            c.probability = self.decision.probability(c.features)
+            c.features, c.evidence = self.features.compute(view, c, first)
+            if complete or self.decision.can_reach(c.features, last_prefixes):
+                self.features.compute(view, c, last, c.features, c.evidence)
+                c.probability = self.decision.probability(c.features)
         return view, candidates
 
     @staticmethod

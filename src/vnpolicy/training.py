@@ -160,7 +160,8 @@ def label_candidates(extractor: Extractor, articles: list[LabelledArticle]) -> l
     for index, article in enumerate(articles):
         norm = normalize(article.text)
         sentences = extractor.segmenter.sentences(norm.text)
-        _, candidates = extractor.assembler.scored_candidates(norm.text, sentences, parse_published(article.published))
+        _, candidates = extractor.assembler.scored_candidates(norm.text, sentences, parse_published(article.published),
+                                                              complete=True)
         spans = [norm.span_to_original(c.number.start, c.number.end) for c in candidates]
         labels = _match_labels(spans, article.gold)
         for c, label in zip(candidates, labels):   # features only; the evidence words are for people

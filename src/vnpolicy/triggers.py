@@ -23,6 +23,7 @@ _END = r"(?![\p{L}\p{M}\d])"
 # Patterns anchored at the end of a window ('... \s*$') run right to left: the engine then
 # tries one position, not every one. Only for patterns whose match is used as a yes or no.
 _REVERSE = regex.REVERSE
+_BRACKET = re.compile(r"[()]")
 
 
 
@@ -134,11 +135,11 @@ class TriggerFinder:
         where rate words end."""
         closed: list[tuple[int, int]] = []
         stack: list[int] = []
-        for i, ch in enumerate(text):
-            if ch == "(":
-                stack.append(i)
-            elif ch == ")" and stack:
-                closed.append((stack.pop(), i))
+        for m in _BRACKET.finditer(text):
+            if m.group() == "(":
+                stack.append(m.start())
+            elif stack:
+                closed.append((stack.pop(), m.start()))
         rates = tuple(m.end() for m in self.rate_rx.finditer(text))
         return tuple(closed), rates
 
