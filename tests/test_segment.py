@@ -19,6 +19,10 @@ def sentences(text):
     ("Giá trị 1.000 tỷ đồng. 2 dự án mới.", ["Giá trị 1.000 tỷ đồng.", "2 dự án mới."]),
     ("Ảnh: minh họa (Nguồn: TTXVN) |\n\nKết thúc./.", ["Ảnh: minh họa (Nguồn: TTXVN) |", "Kết thúc./."]),
     ("Ông nói: \"Sẽ đạt 5%.\" Sau đó ông đi.", ["Ông nói: \"Sẽ đạt 5%.\"", "Sau đó ông đi."]),
+    # scraped feeds lose the space after a full stop: a lower-case word's stop before a capitalised word
+    ("Tuyến đường sẽ có 6 làn.Từ khi thông xe, lưu lượng tăng.", ["Tuyến đường sẽ có 6 làn.", "Từ khi thông xe, lưu lượng tăng."]),
+    ("Xem thêm tại vnexpress.net Để biết thêm.", ["Xem thêm tại vnexpress.net Để biết thêm."]),
+    ("Ông Trần Văn B.Hùng đến.", ["Ông Trần Văn B.Hùng đến."]),
 ])
 def test_sentence_split(text, expected):
     assert sentences(text) == expected

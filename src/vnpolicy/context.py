@@ -47,6 +47,16 @@ class Layout:
         """Headline and lead announce what the body goes on to date and attribute."""
         return index == self.headline or index in self.lead
 
+    def openers_back(self, index: int):
+        """The passage-opening times at or before sentence ``index``, nearest first."""
+        self.period(index)
+        last = None
+        for i in range(index, -1, -1):
+            opener = self._periods[i]
+            if opener is not None and opener is not last:
+                last = opener
+                yield opener
+
     def period(self, index: int) -> TimeMention | None:
         """The passage period in force at sentence ``index`` (its own opener included). Time
         expressions are read only as far as the latest sentence asked about."""

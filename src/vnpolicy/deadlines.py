@@ -29,6 +29,7 @@ class TimeMention:
     parts: dict = field(default_factory=dict, compare=False, hash=False)
     lead: str = ""        # đến, trước, trong ... (lower case)
     baseline: bool = False  # 'so với năm 2005', 'từ năm 2020': a reference, not a deadline
+    start_bound: bool = False  # 'sau năm 2030', 'kể từ năm 2025': where something starts
     horizon: bool = False   # 'tầm nhìn đến năm 2045'
 
 
@@ -129,6 +130,8 @@ class DeadlineFinder:
         self.lead_rx = regex.compile(rf"(?i)(?:{_B}(?:{lead})\s+)+$")
         baseline = "|".join(_phrases(spec["baseline_before"]))
         self.baseline_rx = regex.compile(rf"(?i)(?:{baseline})\s+$")
+        start_bound = "|".join(_phrases(spec["start_bound_before"]))
+        self.start_bound_rx = regex.compile(rf"(?i)(?<![\p{{L}}\p{{M}}])(?:{start_bound})\s+$")
         self.horizon_rx = regex.compile(rf"(?i)(?:{horizon})\s+$")
         self.before_words = set(spec["before_words"])
 

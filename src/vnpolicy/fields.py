@@ -87,12 +87,12 @@ class FieldFinder:
         unit_code = c.unit.code if c.unit else ""
         if "/" in unit_code or self.recurring_rx.search(text, c.sentence.start, c.sentence.end):
             return                     # recurring targets have no deadline unless one is stated
-        source = self._inherited_deadline(text, c, pieces, layout, by_sentence)
+        source = self._inherited_deadline(text, c, pieces, layout, by_sentence, published)
         if source is not None:
             c.deadline, c.deadline_value, c.deadline_inherited = source, self.deadlines.resolve(source, published), True
 
     def _inherited_deadline(self, text: str, c: Candidate, pieces: ArticlePieces, layout: Layout,
-                            by_sentence) -> TimeMention | None:
+                            by_sentence, published) -> TimeMention | None:
         """The time that governs a target whose sentence states none: that of the sentence it
         breaks down or continues, what the body goes on to date (for the headline and the lead),
         else the period of its passage."""
@@ -112,8 +112,13 @@ class FieldFinder:
                 for nxt in by_sentence.get(ahead, []):
                     if nxt.deadline is not None and not nxt.deadline_inherited:
                         return nxt.deadline
-        period = layout.period(index)
-        if period is not None and not period.baseline:
-            return period
+        if any(t.start_bound for t in pieces[index]["times"]):
+            return None                # 'sau năm 2030': the text says when it starts, not when it ends
+        for period in layout.openers_back(index):
+            if period.baseline:
+                continue
+            resolved = self.deadlines.resolve(period, published)
+            if published is None or resolved.date is None or resolved.date >= published:
+                return period          # a passage dated in the past (Năm 2020, ngân hàng đạt ...) dates no target
         return None
 

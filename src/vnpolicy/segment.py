@@ -3,7 +3,8 @@
 News text puts the headline, captions and each paragraph on lines of their own, so a
 line break always ends a sentence. Inside a line a sentence ends at . ! ? … followed by
 space and a capital letter, digit or quote, except after an abbreviation (TP., ThS.) or
-a single capital initial (ông A.). Decimals (37,6) and TP.HCM have no space and never split.
+a single capital initial (ông A.). Decimals (37,6) and TP.HCM never split. Scraped text
+that lost the space after a full stop (làn.Từ) is split there too.
 """
 from __future__ import annotations
 
@@ -25,7 +26,11 @@ class Sentence:
         return normalized[self.start:self.end]
 
 
-_BOUNDARY = regex.compile(r"(?<=[.!?…])(?P<close>[\"')\]]*)\s+(?=[\"'(\[]?[\p{Lu}\d])")
+# A sentence ends at . ! ? … and the space after it before a capital, digit or quote; or, in
+# feeds that lost their spacing ('mở rộng lên 4 làn.Từ khi ...'), with no space at all between
+# a lower-case word's full stop and a capitalised word (TP.HCM and decimals keep theirs).
+_BOUNDARY = regex.compile(
+    r"(?<=[.!?…])(?P<close>[\"')\]]*)(?:\s+(?=[\"'(\[]?[\p{Lu}\d])|(?<=\p{Ll}[.!?…][\"')\]]*)(?=\p{Lu}\p{Ll}))")
 _TOKEN_BEFORE = regex.compile(r"(\S+?)[.!?…]+[\"')\]]*$")
 
 
