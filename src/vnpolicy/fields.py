@@ -29,12 +29,17 @@ class FieldFinder:
         self.recurring_rx = deadlines.recurring_rx
 
     def attach(self, text: str, sentences: list[Sentence], pieces: ArticlePieces, layout: Layout,
-               found: list[Candidate], published) -> None:
-        """Metric, deadline and actor of every target in ``found`` (in text order)."""
+               found: list[Candidate], published, quantities: list[Candidate] = ()) -> None:
+        """Metric, deadline and actor of every target in ``found`` (in text order);
+        ``quantities`` are all the candidates of the article, targets or not."""
+        of_sentence: dict[int, list[Candidate]] = {}
+        for q in quantities:
+            of_sentence.setdefault(q.sentence.index, []).append(q)
         previous: Candidate | None = None
         for c in found:
             same_sentence = previous if previous is not None and previous.sentence.index == c.sentence.index else None
-            c.metric_parts = self.metrics.for_target(text, c, same_sentence, pieces[c.sentence.index])
+            c.metric_parts = self.metrics.for_target(text, c, same_sentence, pieces[c.sentence.index],
+                                                     of_sentence.get(c.sentence.index, []))
             previous = c
         by_sentence: dict[int, list[Candidate]] = {}
         for c in found:

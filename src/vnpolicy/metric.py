@@ -82,10 +82,11 @@ class MetricFinder:
 
     # --- the metric of one target ------------------------------------------------------
 
-    def for_target(self, text: str, cand: Candidate, previous: Candidate | None, bucket) -> list[tuple[int, int]]:
+    def for_target(self, text: str, cand: Candidate, previous: Candidate | None, bucket,
+                   neighbours: list[Candidate] = ()) -> list[tuple[int, int]]:
         """The pieces of the metric words of target ``cand``, in text order; ``previous`` is the
-        target before it in its sentence."""
-        before, after = self.sides(text, cand, previous, bucket)
+        target before it in its sentence, ``neighbours`` every quantity of the sentence."""
+        before, after = self.sides(text, cand, previous, bucket, neighbours)
         if previous is not None and previous.metric_parts and self.is_bare_growth(text, before) \
                 and self.size(text, after) <= 1:
             return list(previous.metric_parts)   # '..., tăng 27,9%': growth of the thing just named
@@ -94,12 +95,13 @@ class MetricFinder:
         chosen = before or after
         return [chosen] if chosen else []
 
-    def sides(self, text: str, cand: Candidate, previous: Candidate | None,
-              bucket) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    def sides(self, text: str, cand: Candidate, previous: Candidate | None, bucket,
+              neighbours: list[Candidate] = ()) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
         """The metric words before the amount and those after it (from the counted noun on)."""
         s = cand.sentence
         amount_start = cand.left
         left = self._metric_left(text, cand, previous, bucket, amount_start)
+        left = max(left, self._after_other_quantity(text, cand, neighbours), text.rfind(":", s.start, amount_start) + 1)
         before = self._before_segment(text, left, amount_start, bucket)
         after_start = cand.right                       # past the unit and a 'trở lên'
         unit = cand.unit
@@ -111,6 +113,15 @@ class MetricFinder:
             if t.start >= after_start:
                 right = min(right, t.start)
         return before, self.after(text, after_start, right)
+
+    def _after_other_quantity(self, text: str, cand: Candidate, neighbours: list[Candidate]) -> int:
+        """The words before an amount name it only back to the quantity before it in the sentence
+        (tăng trưởng trên 8% và ... mục tiêu tăng trưởng 8,4%), unless only linking words stand
+        between the two ('từ 400.000 khách hàng lên 2 triệu': the words before the first name both)."""
+        earlier = [q for q in neighbours if q.right <= cand.left and q.sentence.index == cand.sentence.index]
+        if not earlier or self._only_linking_words(text, earlier[-1].right, cand.left):
+            return cand.sentence.start
+        return earlier[-1].right
 
     def _only_linking_words(self, text: str, start: int, end: int) -> bool:
         """True when text[start:end] holds nothing but linking verbs (được tăng lên đến)."""

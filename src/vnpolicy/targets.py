@@ -75,7 +75,7 @@ class TargetAssembler:
         for c in accepted:
             c.reasons = self.decision.reasons(c.features)
             self._refine_unit(text, c)
-        self.fields.attach(text, sentences, pieces, view.layout, accepted, published)
+        self.fields.attach(text, sentences, pieces, view.layout, accepted, published, scored)
         return accepted
 
     def _refine_unit(self, text: str, c: Candidate) -> None:
