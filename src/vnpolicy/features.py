@@ -194,7 +194,7 @@ class FeatureExtractor:
         return view.cache[key]
 
     def _cues(self, view: ArticleView, cand: Candidate, clause) -> list[str]:
-        text, s, layout = view.text, cand.sentence, view.layout
+        text, s = view.text, cand.sentence
         cues = view.pieces[s.index]["cues"]
         out = []
         before = self._cues_before(cues, cand.left)
@@ -211,18 +211,27 @@ class FeatureExtractor:
         for c in cues:
             if c.start >= cand.right:
                 out.append((f"cue_after:{self._cue_class(c)}", c.word))
-        if s.index > 0:
-            for c in reversed(view.pieces[s.index - 1]["cues"]):
-                out.append((f"cue_previous_sentence:{self._cue_class(c)}", c.word))
-        governor = layout.governor[s.index]
-        if governor is not None:
-            out.append("governed")
-            for c in reversed(view.pieces[governor]["cues"]):
-                out.append((f"cue_governor:{self._cue_class(c)}", c.word))
-        if layout.headline is not None and layout.headline != s.index:
-            for c in view.pieces[layout.headline]["cues"]:
-                out.append((f"cue_headline:{self._cue_class(c)}", c.word))
-        return out
+        return out + self._context_cues(view, s.index)
+
+    def _context_cues(self, view: ArticleView, index: int) -> list:
+        """Cues of the previous sentence, of the sentence that governs this one and of the
+        headline: the same for every candidate of the sentence, so read once."""
+        key = ("context_cues", index)
+        if key not in view.cache:
+            layout, out = view.layout, []
+            if index > 0:
+                for c in reversed(view.pieces[index - 1]["cues"]):
+                    out.append((f"cue_previous_sentence:{self._cue_class(c)}", c.word))
+            governor = layout.governor[index]
+            if governor is not None:
+                out.append("governed")
+                for c in reversed(view.pieces[governor]["cues"]):
+                    out.append((f"cue_governor:{self._cue_class(c)}", c.word))
+            if layout.headline is not None and layout.headline != index:
+                for c in view.pieces[layout.headline]["cues"]:
+                    out.append((f"cue_headline:{self._cue_class(c)}", c.word))
+            view.cache[key] = out
+        return view.cache[key]
 
     def _aspect(self, view: ArticleView, cand: Candidate, clause) -> list[str]:
         text, s = view.text, cand.sentence
@@ -363,8 +372,15 @@ class FeatureExtractor:
         out.extend(f"clause_word:{w}" for w in clause_words)
         out.extend(f"clause_bigram:{a} {b}" for a, b in zip(clause_words, clause_words[1:]))
         out.extend(f"after_word:{w}" for w in _words(text, cand.right, clause[1])[:3])
-        out.extend(self._bigrams("sentence_bigram", _words(text, s.start, clause[0])))
+        out.extend(self._sentence_bigrams(view, s, clause[0]))
         return out
+
+    def _sentence_bigrams(self, view: ArticleView, s, clause_start: int) -> list[str]:
+        """Bigrams of the sentence before the amount's clause, once per clause."""
+        key = ("sentence_bigrams", clause_start)
+        if key not in view.cache:
+            view.cache[key] = self._bigrams("sentence_bigram", _words(view.text, s.start, clause_start))
+        return view.cache[key]
 
     @staticmethod
     def _bigrams(prefix: str, words: list[str]) -> list[str]:

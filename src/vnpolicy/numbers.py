@@ -227,7 +227,11 @@ class NumberFinder:
             found += self._shares(text, pos, endpos, lowered)
         taken = [(n.start, n.end) for n in found]
         found += self._digits(text, pos, endpos)
+        never_alone = self.words.never_alone
         for m in self.words_rx.finditer(text, pos, endpos):
+            word = m.group()
+            if word.isalpha() and word.lower() in never_alone:
+                continue        # one word that is never a number alone ('năm' the year): skip it unread
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             mention = self._from_words(m)
