@@ -18,7 +18,7 @@ _spec.loader.exec_module(readme_examples)
 
 README_TEXT = readme_examples.README.read_text(encoding="utf-8")
 EXAMPLES = readme_examples.parse(README_TEXT).examples
-RESULTS = json.loads(readme_examples.RESULTS.read_text(encoding="utf-8"))
+SOURCES = readme_examples.figure_sources()
 
 
 @pytest.fixture(scope="module")
@@ -43,11 +43,12 @@ def test_example_prints_what_the_readme_shows(example, workdir):
         f"(python tools/readme_examples.py --update rewrites it):\n{readme_examples.diff(example)}")
 
 
-def test_quoted_benchmark_figures_are_those_of_bench_results():
-    figures = readme_examples.bench_figures(README_TEXT, RESULTS)
-    assert len(figures) >= 10
+def test_quoted_figures_are_those_of_bench_results_and_of_the_model():
+    figures = readme_examples.bench_figures(README_TEXT, SOURCES)
+    assert sum(key.startswith("bench:") for key, _, _ in figures) >= 10
+    assert sum(key.startswith("cv:") for key, _, _ in figures) >= 8
     wrong = [(key, shown, expected) for key, shown, expected in figures if shown != expected]
-    assert not wrong, f"README figures differ from bench/results.json: {wrong}"
+    assert not wrong, f"README figures differ from bench/results.json or models/decision.json: {wrong}"
 
 
 def test_the_comparison_catches_a_difference():
@@ -65,5 +66,7 @@ def test_parse_finds_commands_outputs_and_python_blocks():
     parsed = readme_examples.parse(text)
     assert [(e.kind, e.code, e.expected, e.gap) for e in parsed.examples] == [
         ("shell", "echo a", ["a"], 1), ("shell", "echo b", ["b"], 0), ("python", "print(1)\n", ["1"], 0)]
-    assert readme_examples.bench_figures(text, {"one": {"two": 3.04}}) == [("one.two", "3.0", "3.0")]
-    assert readme_examples.bench_figures(text, {}) == [("one.two", "3.0", None)]      # a missing key differs
+    assert readme_examples.bench_figures(text, {"one": {"two": 3.04}}) == [("bench:one.two", "3.0", "3.0")]
+    assert readme_examples.bench_figures(text, {}) == [("bench:one.two", "3.0", None)]      # a missing key differs
+    cv = "f <!--cv core.f1 .2f-->0.70<!--/cv-->"
+    assert readme_examples.bench_figures(cv, {"bench": {}, "cv": {"core": {"f1": 0.6804}}}) == [("cv:core.f1", "0.70", "0.68")]

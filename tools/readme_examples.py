@@ -12,10 +12,12 @@ What counts as an example:
   are not run.
 - **Python**: a ``python`` block followed by a line ``Output:`` and a plain block; the code
   runs and its printed output must equal that block.
-- **Benchmark figures**: ``<!--bench KEY SPEC-->VALUE<!--/bench-->`` in the prose, where
-  KEY is a dotted path into ``bench/results.json`` and SPEC a Python format spec
-  (``.1f``, ``,``); VALUE must be ``format(results[KEY], SPEC)``, so that a figure quoted in
-  the README is the one in the results file of the same commit.
+- **Figures**: ``<!--bench KEY SPEC-->VALUE<!--/bench-->`` in the prose, where KEY is a
+  dotted path into ``bench/results.json`` and SPEC a Python format spec (``.1f``, ``,``);
+  VALUE must be ``format(results[KEY], SPEC)``, so that a figure quoted in the README is the
+  one in the results file of the same commit. ``<!--cv KEY SPEC-->VALUE<!--/cv-->`` does the
+  same with the cross-validation that the shipped ``models/decision.json`` records (its
+  ``cross_validation.pooled``, plus ``candidate_step`` from its ``trained_on``).
 
 Commands run in a scratch directory that holds the checkout's ``examples/`` and, when it
 exists, ``../shared`` next to it, so paths read as in the README and files the examples
@@ -39,11 +41,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 RESULTS = ROOT / "bench" / "results.json"
+DECISION = ROOT / "models" / "decision.json"
 SHARED = ROOT.parent / "shared"
 TIMEOUT = 300
 
 _FENCE = re.compile(r"^```(\w*)\s*$")
-_BENCH = re.compile(r"<!--bench (?P<key>[\w.]+) (?P<spec>[^>]*?)-->(?P<value>.*?)<!--/bench-->")
+_FIGURE = re.compile(r"<!--(?P<src>bench|cv) (?P<key>[\w.]+) (?P<spec>[^>]*?)-->(?P<value>.*?)<!--/(?P=src)-->")
 _SECONDS = re.compile(r"^(vnpolicy: .*), \d+(?:\.\d+)? s$")
 
 
@@ -175,27 +178,39 @@ def run_all(readme: Readme, work: Path) -> None:
         example.actual = run(example, work)
 
 
-def bench_figures(text: str, results: dict) -> list[tuple[str, str, str | None]]:
-    """(key, shown, expected) for every benchmark figure the README quotes; expected is None
-    when bench/results.json has no such key (which counts as a difference)."""
+def figure_sources() -> dict[str, dict]:
+    """What the figure markers read: ``bench`` the benchmark results, ``cv`` the shipped
+    model's recorded cross-validation."""
+    decision = json.loads(DECISION.read_text(encoding="utf-8"))
+    cv = dict(decision.get("cross_validation", {}).get("pooled", {}))
+    cv["candidate_step"] = decision.get("trained_on", {}).get("candidate_step")
+    return {"bench": json.loads(RESULTS.read_text(encoding="utf-8")), "cv": cv}
+
+
+def bench_figures(text: str, sources: dict) -> list[tuple[str, str, str | None]]:
+    """(key, value shown, value expected) of every figure marker; expected is None when its
+    source has no such key (which counts as a difference). ``sources`` maps a marker kind
+    (bench, cv) to its data; a plain dict is taken as the bench results alone."""
+    if "bench" not in sources and "cv" not in sources:
+        sources = {"bench": sources}
     out = []
-    for m in _BENCH.finditer(text):
-        value = results
+    for m in _FIGURE.finditer(text):
+        value = sources.get(m.group("src"), {})
         for part in m.group("key").split("."):
             value = value.get(part) if isinstance(value, dict) else None
         expected = None if value is None else format(value, m.group("spec").strip())
-        out.append((m.group("key"), m.group("value"), expected))
+        out.append((f"{m.group('src')}:{m.group('key')}", m.group("value"), expected))
     return out
 
 
-def update_bench(text: str, results: dict) -> str:
-    figures = iter(bench_figures(text, results))
+def update_bench(text: str, sources: dict) -> str:
+    figures = iter(bench_figures(text, sources))
 
     def replace(m: re.Match[str]) -> str:
         _, shown, expected = next(figures)
         value = shown if expected is None else expected
-        return f"<!--bench {m.group('key')} {m.group('spec')}-->{value}<!--/bench-->"
-    return _BENCH.sub(replace, text)
+        return f"<!--{m.group('src')} {m.group('key')} {m.group('spec')}-->{value}<!--/{m.group('src')}-->"
+    return _FIGURE.sub(replace, text)
 
 
 def rewrite(readme: Readme) -> str:
@@ -221,7 +236,7 @@ def main() -> int:
     args = parser.parse_args()
     text = args.readme.read_text(encoding="utf-8")
     readme = parse(text)
-    results = json.loads(RESULTS.read_text(encoding="utf-8"))
+    results = figure_sources()
     with tempfile.TemporaryDirectory() as tmp:
         run_all(readme, sandbox(Path(tmp)))
     failed = 0
@@ -237,7 +252,7 @@ def main() -> int:
         if shown != expected:
             failed += 1
             found = "has no such key" if expected is None else repr(expected)
-            print(f"DIFFERS  bench figure {key}: README {shown!r}, bench/results.json {found}")
+            print(f"DIFFERS  figure {key}: README {shown!r}, its source {found}")
     if args.update:
         new = update_bench(rewrite(readme), results)
         if new != text:

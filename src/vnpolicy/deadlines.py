@@ -164,7 +164,8 @@ class DeadlineFinder:
         parts = {k: v for k, v in m.groupdict().items() if v is not None}
         baseline = bool(self.baseline_rx.search(before)) and not lead
         horizon = bool(self.horizon_rx.search(before))
-        return TimeMention(start, m.end(), name, parts, lead, baseline, horizon)
+        start_bound = baseline and bool(self.start_bound_rx.search(before))
+        return TimeMention(start, m.end(), name, parts, lead, baseline=baseline, horizon=horizon, start_bound=start_bound)
 
     # --- resolution -------------------------------------------------------------
 

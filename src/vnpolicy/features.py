@@ -102,7 +102,6 @@ class FeatureExtractor:
         self.list_rx = _words_rx(spec["list_words"])
         self.past_after_rx = regex.compile(rf"(?i)[\s,]*(?:\S+\s+){{0,3}}?(?:{alternation(spec['past_after'])}){_END}")
         self.share_after_rx = regex.compile(rf"(?i)\s*(?:{alternation(spec['share_after'])}){_END}")
-        self.window_words = spec["window_words"]
         self._group_functions = {
             "legacy": self._legacy, "cues": self._cues, "aspect": self._aspect, "time": self._time,
             "nouns": self._nouns, "verb": self._verb, "unit": self._unit, "layout": self._layout,

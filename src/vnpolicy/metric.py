@@ -29,7 +29,6 @@ def _skip_space(text: str, pos: int) -> int:
 class MetricFinder:
     def __init__(self, data: LanguageData):
         spec = data["metric.json"]
-        self.trim = {w.lower() for w in spec["trim"]}
         self.trim_set = {tuple(w.lower().split()) for w in spec["trim"]}
         self.trim_lengths = sorted({len(p) for p in self.trim_set}, reverse=True)
         self.kept_cues = {w.lower() for w in spec["kept_cues"]}

@@ -155,7 +155,11 @@ def assign_folds(articles: list[LabelledArticle], k: int = FOLDS) -> list[int]:
     return fold_of
 
 
-def label_candidates(extractor: Extractor, articles: list[LabelledArticle]) -> list[Example]:
+def label_candidates(extractor: Extractor, articles: list[LabelledArticle],
+                     coverage: Counter | None = None) -> list[Example]:
+    """Every candidate of every article with its features and label. ``coverage`` (if given)
+    counts the non-borderline gold targets ("gold") and those with a candidate whose value and
+    unit are right ("right"): what the candidate step lets the decision find at most."""
     examples = []
     for index, article in enumerate(articles):
         norm = normalize(article.text)
@@ -167,7 +171,23 @@ def label_candidates(extractor: Extractor, articles: list[LabelledArticle]) -> l
         for c, label in zip(candidates, labels):   # features only; the evidence words are for people
             if label is not None:
                 examples.append(Example(index, c.features, label))
+        if coverage is not None:
+            _count_coverage(coverage, article.gold, spans, candidates)
     return examples
+
+
+def _count_coverage(coverage: Counter, gold: list[dict], spans: list[tuple[int, int]], candidates) -> None:
+    for g in gold:
+        if g.get("borderline"):
+            continue
+        coverage["gold"] += 1
+        g0, g1 = g["amount"]
+        coverage["right"] += any(
+            min(e, g1) > max(s, g0) and evaluate.values_agree(float(c.number.value), g.get("value"))
+            and evaluate.values_agree(None if c.number.value_max is None else float(c.number.value_max),
+                                      g.get("value_max"))
+            and evaluate.units_agree(c.unit.code if c.unit else None, g.get("unit"))
+            for (s, e), c in zip(spans, candidates))
 
 
 def _match_labels(spans: list[tuple[int, int]], gold: list[dict]) -> list[int | None]:
@@ -303,7 +323,8 @@ def train(articles: list[LabelledArticle], model_dir: str | Path | None, groups:
     """The final model, fitted on every article, with C and threshold chosen by CV on all."""
     require_sklearn()
     base = Extractor(model_dir, decision=DecisionModel({}, 0.0, 0.5, groups, {}))
-    examples = label_candidates(base, articles)
+    coverage: Counter = Counter()
+    examples = label_candidates(base, articles, coverage)
     fold_of = assign_folds(articles)
     c, threshold = choose_settings(examples, fold_of, groups)
     model = fit(examples, c, groups)
@@ -314,7 +335,9 @@ def train(articles: list[LabelledArticle], model_dir: str | Path | None, groups:
                 "Written by 'vnpolicy train'; 'trained_on' and 'cross_validation' say from what and how well.",
         "trained_on": {"data": data_names or [], "articles": len(articles),
                        "gold_targets": sum(1 for a in articles for t in a.gold if not t.get("borderline")),
-                       "candidates": len(examples), "positive_candidates": counts[1]},
+                       "candidates": len(examples), "positive_candidates": counts[1],
+                       # gold targets with a candidate of the right amount and unit: the most the decision can find
+                       "candidate_step": round(coverage["right"] / coverage["gold"], 4) if coverage["gold"] else 0.0},
         "date": dt.date.today().isoformat(),
         "settings": {"C": c, "min_articles_per_feature": MIN_ARTICLES, "folds": FOLDS, "solver": "liblinear"},
     }
