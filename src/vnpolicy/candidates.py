@@ -65,6 +65,12 @@ class Candidate:
 
 
 class CandidateFinder:
+    # Candidates judged per sentence, at most: each costs a few windows of its sentence, so a
+    # sentence made of thousands of numbers would cost their square. No sentence of the
+    # corpora holds more than 15; the rest of a sentence that holds more is skipped and noted
+    # in ``ArticlePieces.skipped`` (which ``pipeline`` reports as a warning).
+    MAX_PER_SENTENCE = 32
+
     def __init__(self, data: LanguageData):
         self.units = UnitFinder(data)
         self.not_amount_alone = {w.lower() for w in data["numbers.json"]["words_not_amount_alone"]}
@@ -77,7 +83,12 @@ class CandidateFinder:
     def find(self, text: str, pieces: ArticlePieces) -> list[Candidate]:
         out: list[Candidate] = []
         for sentence in pieces.sentences:
-            for q in pieces[sentence.index]["quantities"]:
+            quantities = pieces[sentence.index]["quantities"]
+            taken = 0
+            for k, q in enumerate(quantities):
+                if taken == self.MAX_PER_SENTENCE:
+                    pieces.skipped.append((sentence, len(quantities) - k))
+                    break
                 n, unit = q.number, q.unit
                 if self._excluded(text, sentence, n) or self._glued_to_a_name(text, q):
                     continue
@@ -88,6 +99,7 @@ class CandidateFinder:
                 comp = q.comparator
                 span = (comp.start, comp.end) if comp.start is not None else None
                 out.append(Candidate(sentence, n, unit, comp.comparator, span))
+                taken += 1
         return out
 
     @staticmethod

@@ -148,13 +148,14 @@ class DeadlineFinder:
                 a, b = m.start() - pos, m.end() - pos
                 if any(taken[a:b]):
                     continue
-                found.append(self._mention(text, name, m))
+                found.append(self._mention(text, name, m, pos))
                 taken[a:b] = b"\x01" * (b - a)
         found.sort(key=lambda t: t.start)
         return found
 
-    def _mention(self, text: str, name: str, m: regex.Match) -> TimeMention:
-        before = text[max(0, m.start() - 40):m.start()]
+    def _mention(self, text: str, name: str, m: regex.Match, pos: int = 0) -> TimeMention:
+        # the lead-in words (đến, trước ...) are read back no further than ``pos`` (the sentence start)
+        before = text[max(pos, m.start() - 40):m.start()]
         lead_m = self.lead_rx.search(before)
         lead = lead_m.group().strip().lower() if lead_m else ""
         start = m.start() - (len(lead_m.group()) if lead_m else 0)

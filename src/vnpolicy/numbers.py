@@ -24,6 +24,11 @@ import regex
 from .patterns import RE_WORD_END, RE_WORD_START, alternation, trie_alternation
 from .resources import LanguageData
 
+# Bounds that keep every value finite and every match short: no amount has more scale words
+# (nghìn tỷ) or number words (một trăm hai mươi ba nghìn) than these, nor more characters of digits.
+MAX_SCALE_WORDS = 3
+MAX_NUMBER_WORDS = 16
+MAX_DIGIT_CHARS = 40
 _DIGITS = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d{1,2}(?![\d.])|\d+)"
 # Not glued to letters or digits on the left (G20, COVID-19, 30/6), nor part of a
 # date or document number on the right (4/2020, 123/QĐ-TTg).
@@ -57,8 +62,9 @@ def parse_digits(text: str) -> Decimal:
 
 def _readable(digits: str) -> bool:
     """Can ``Decimal`` read these digits? The regex module knows digits of newer Unicode
-    versions than Python's own tables (U+10D40), and those have no value here."""
-    return digits.replace(".", "").replace(",", "").isdecimal()
+    versions than Python's own tables (U+10D40), and those have no value here. A run of
+    digits longer than any amount (1.000.000.000...) is no amount either."""
+    return len(digits) <= MAX_DIGIT_CHARS and digits.replace(".", "").replace(",", "").isdecimal()
 
 
 class NumberWords:
@@ -139,7 +145,9 @@ class NumberFinder:
         # 'tỷ lệ', 'tỷ giá' are nouns, not the scale 'tỷ' (giảm một nửa tỷ lệ hộ nghèo)
         compounds = alternation(spec["scale_compounds"])
         not_compound = rf"(?!(?i:{compounds})(?![\p{{L}}\p{{M}}]))" if all_forms else ""
-        scales = rf"(?:\s+{not_compound}(?:{scale_alt})(?![\p{{L}}\p{{M}}]))*"
+        # at most a few scale words (nghìn tỷ): a longer run is no number, and its value would overflow
+        scale = rf"\s+{not_compound}(?:{scale_alt})(?![\p{{L}}\p{{M}}])"
+        scales = rf"(?:{scale}){{0,{MAX_SCALE_WORDS}}}"
         def single(n: str, s: str, left: str = _LEFT) -> str:
             return rf"{left}(?P<{n}>{_DIGITS}){_RIGHT}(?P<{s}>{scales})"
 
@@ -157,9 +165,9 @@ class NumberFinder:
         vocab = trie_alternation(self.words.vocabulary)
         self.words_rx = re.compile(rf"{RE_WORD_START}(?:{vocab})(?:\s+(?:{vocab}))*{RE_WORD_END}", re.I)
         self.compound_rx = regex.compile(rf"(?i:{compounds})(?![\p{{L}}\p{{M}}])")
-        self._init_shares(spec, scales)
+        self._init_shares(spec, scale)
 
-    def _init_shares(self, spec: dict, scales: str) -> None:
+    def _init_shares(self, spec: dict, scale: str) -> None:
         shares = spec["shares"]
         self.share_words = {k: Decimal(v) for k, v in shares["words"].items()}
         digit_words = {**spec["digits"], **spec["variants"], **{w: 10 for w in spec["ten"]}}
@@ -186,7 +194,7 @@ class NumberFinder:
         self.share_keys = tuple(self.share_word_keys | self.multiple_keys | self.half_keys | {"/"})
         self.approx_keys = tuple({w.split()[0].lower() for w in self.approx})
         self.half_scale_rx = regex.compile(
-            rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(shares['half'])})(?P<s>{scales.replace(')*', ')+')})")
+            rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(shares['half'])})(?P<s>(?:{scale}){{1,{MAX_SCALE_WORDS}}})")
 
     def _scale(self, words: str) -> Decimal:
         factor = Decimal(1)
@@ -274,6 +282,8 @@ class NumberFinder:
         return found
 
     def _from_words(self, m: re.Match) -> NumberMention | None:
+        if len(m.group().split()) > MAX_NUMBER_WORDS:
+            return None            # 'một một một ...': no number is said in so many words
         spans = [(m.start() + w.start(), m.start() + w.end()) for w in _WORD.finditer(m.group())]
         lowered = [m.string[a:b].lower() for a, b in spans]
         if self.all_forms:

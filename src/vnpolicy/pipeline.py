@@ -10,12 +10,12 @@ import os
 import re
 
 from .normalize import NormalizedText, normalize
-from .candidates import Candidate
+from .candidates import Candidate, CandidateFinder
 from .decision import MODEL_FILE, DecisionModel
 from .records import Actor, Amount, Deadline, ExtractionResult, Metric, Span, Target, Unit
 from .resources import load
 from .sanitize import replace_surrogates
-from .segment import Segmenter
+from .segment import Segmenter, Sentence
 from .succession import SuccessionTable
 from .targets import TargetAssembler
 from . import tokens
@@ -73,10 +73,22 @@ class Extractor:
         text, warnings = replace_surrogates(text)
         norm = normalize(text)
         sentences = self.segmenter.sentences(norm.text)
-        candidates = self.assembler.candidates(norm.text, sentences, pub)
+        skipped: list[tuple[Sentence, int]] = []
+        candidates = self.assembler.candidates(norm.text, sentences, pub, skipped)
         targets = [self._record(norm, c) for c in candidates]
+        if skipped:
+            warnings = warnings + [self._skipped_warning(norm, skipped)]
         return ExtractionResult(id=id, published=pub.isoformat() if pub else None, targets=targets,
                                 warnings=warnings)
+
+    @staticmethod
+    def _skipped_warning(norm: NormalizedText, skipped: list[tuple[Sentence, int]]) -> str:
+        count = sum(n for _, n in skipped)
+        first = norm.span_to_original(skipped[0][0].start, skipped[0][0].end)[0]
+        most = CandidateFinder.MAX_PER_SENTENCE
+        return (f"text: {count} amount{'s' if count != 1 else ''} not judged: {len(skipped)} sentence"
+                f"{'s hold' if len(skipped) != 1 else ' holds'} more than {most} (the first at offset {first}), "
+                f"and only the first {most} of each were read")
 
     @staticmethod
     def _span(norm: NormalizedText, start: int, end: int) -> tuple[int, int, str]:

@@ -82,14 +82,15 @@ class QuantityReader:
         """The quantities of text[start:end]; ``earlier`` are those an elided unit may come from;
         ``numbers`` the numbers already found there."""
         numbers = self.numbers.find(text, start, end) if numbers is None else numbers
-        units = [self.units.of(text, n, end) for n in numbers]
+        units = [self.units.of(text, n, end, start=start) for n in numbers]
         for i, n in enumerate(numbers):
             if units[i] is None and i + 1 < len(numbers):
                 units[i] = self._shared(text, n, numbers[i + 1], units[i + 1])
         out: list[Quantity] = []
+        donor = self._donor(earlier)          # kept up to date: no rescan of the quantities before
         for n, unit in zip(numbers, units):
             if unit is None and n.scaled:
-                unit = self._elided(list(earlier) + out)
+                unit = self._elided(donor)
             if unit is None and out and out[-1].unit is not None and self.change_to_rx.fullmatch(text, out[-1].end, n.start):
                 u = out[-1].unit                # 'từ 16 tỉnh lên 42': the end counts what the start does
                 unit = UnitMention(u.start, u.end, u.code, u.dimension, "elided")
@@ -97,6 +98,7 @@ class QuantityReader:
             comparator = self.comparators.around(text, n.start, own_end, n.value_max is not None, n.approx,
                                                  start=start, end=end)
             out.append(Quantity(n, unit, comparator))
+            donor = self._donor(out[-1:]) or donor
         return out
 
     def _shared(self, text: str, n: NumberMention, whole: NumberMention, unit: UnitMention | None) -> UnitMention | None:
@@ -108,12 +110,20 @@ class QuantityReader:
         return UnitMention(unit.start, unit.end, unit.code, unit.dimension, "shared")
 
     @staticmethod
-    def _elided(before: list[Quantity]) -> UnitMention | None:
-        """'93.000 tỷ (kế hoạch 83.000 tỷ)': the unit of the last scaled quantity that has one."""
+    def _donor(before: Sequence[Quantity]) -> Quantity | None:
+        """The last of ``before`` whose unit a scaled number without one may take: a scaled
+        quantity with a unit that is no rate ('1 tỷ lít mỗi tháng, bù lỗ 800 tỷ' is not 800 tỷ
+        lít/tháng), no share and no ratio."""
         for q in reversed(before):
-            # a rate is no donor: '1 tỷ lít mỗi tháng, bù lỗ 800 tỷ' is not 800 tỷ lít/tháng
             if q.number.scaled and q.unit is not None and q.unit.dimension not in ("percent", "ratio") \
                     and "/" not in q.unit.code:
-                u = q.unit
-                return UnitMention(u.start, u.end, u.code, u.dimension, "elided")
+                return q
         return None
+
+    @staticmethod
+    def _elided(donor: Quantity | None) -> UnitMention | None:
+        """'93.000 tỷ (kế hoạch 83.000 tỷ)': the unit of the last scaled quantity that has one."""
+        if donor is None:
+            return None
+        u = donor.unit
+        return UnitMention(u.start, u.end, u.code, u.dimension, "elided")

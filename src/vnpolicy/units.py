@@ -126,16 +126,17 @@ class UnitFinder:
             return UnitMention(m.start("unit"), m.end(), code, "rate", "ratio")
         return None
 
-    def of(self, text: str, number: NumberMention, end: int | None = None, open_class: bool = True) -> UnitMention | None:
+    def of(self, text: str, number: NumberMention, end: int | None = None, open_class: bool = True,
+           start: int = 0) -> UnitMention | None:
         """The unit of ``number``: the one written after it (``after``, counted nouns read as an
         open class unless told otherwise), else the one its words imply (*một nửa*, *2/3*: %;
-        *gấp đôi*, *gấp 3*: times)."""
+        *gấp đôi*, *gấp 3*: times), read within text[start:end] (the sentence)."""
         if number.kind == "share":
             return UnitMention(number.start, number.end, "%", "percent", "implied")
         unit = self.after(text, number.end, end, open_class)
         if unit is None or unit.dimension == "count":
             # 'gấp đôi con số năm trước': what follows a multiple is the thing multiplied
-            m = self.times_before_rx.search(text, max(0, number.start - 12), number.start)
+            m = self.times_before_rx.search(text, max(start, number.start - 12), number.start)
             if m:
                 word_end = m.start() + len(m.group().rstrip())
                 return UnitMention(m.start(), word_end, "times", "ratio", "implied")
