@@ -71,8 +71,9 @@ def _shapes() -> dict[str, tuple[str, Callable[[int], str]]]:
                    lambda size: "1" + _repeat(lambda i: ".000", size, "")),
         "dotted_spaced": ("1.000.000 1.000.000 ... dotted numbers",
                           lambda size: _repeat(lambda i: "1.000.000.000", size)),
-        "deadline_words": ("repeated deadline words",
-                           lambda size: _repeat(lambda i: f"đến {time_phrases[i % len(time_phrases)]}", size)),
+        "deadline_words": ("repeated deadline words, now and then an amount",
+                           lambda size: _repeat(lambda i: f"đến {time_phrases[i % len(time_phrases)]}"
+                                                + (f" đạt {i} tỷ đồng" if i % 7 == 0 else ""), size)),
         "no_punctuation_line": ("one line of words and numbers, no punctuation",
                                 lambda size: _repeat(lambda i: f"{syllables[i % len(syllables)]} {syllables[(i * 7) % len(syllables)]}"
                                                      + (f" {i} tỷ đồng" if i % 9 == 0 else ""), size)),
@@ -84,9 +85,12 @@ def _shapes() -> dict[str, tuple[str, Callable[[int], str]]]:
                      lambda size: _repeat(lambda i: f"{heads[i % len(heads)]} Alpha{i} (AL{i}) đạt {i} tỷ đồng.", size)),
         "brackets": ("nested and open brackets with amounts",
                      lambda size: _repeat(lambda i: f"({i} tỷ đồng" + (")" if i % 3 == 0 else ""), size)),
-        "capitalised": ("capitalised words for the actor patterns",
+        "capitalised": ("capitalised words for the actor patterns, now and then an amount",
                         lambda size: _repeat(lambda i: f"{heads[i % len(heads)]} Nhà Nước Hà Nội Việt Nam" if i % 5 == 0
+                                             else f"phấn đấu đạt {i} tỷ đồng" if i % 5 == 3
                                              else "Phát Triển Đầu Tư Xây Dựng", size)),
+        "names": ("capitalised names and places before amounts, in short sentences",
+                  lambda size: _repeat(lambda i: f"{heads[i % len(heads)]} Alpha Beta tại Hà Nội sẽ xây {i} nhà.", size)),
         "list_dashes": ("many list dashes on one line and on many lines",
                         lambda size: _repeat(lambda i: f"- {i} dự án -" if i % 2 else f"- - {i}\n", size)),
         "abbreviations": ("abbreviations and initials before capitals: TP. A. v.v.",
@@ -97,6 +101,8 @@ def _shapes() -> dict[str, tuple[str, Callable[[int], str]]]:
                        lambda size: "9" * size),
         "quotes": ("quotation marks and amounts",
                    lambda size: _repeat(lambda i: f'"kế hoạch {i} tỷ đồng', size)),
+        "comma_numbers": ("numbers separated by commas, one sentence",
+                          lambda size: "Tỉnh phấn đấu đạt " + _repeat(lambda i: f"{1000 + i} tỷ đồng,", size)),
         "ranges": ("numbers chained by range joiners and dashes",
                    lambda size: _repeat(lambda i: f"từ {i} đến {i + 1}-{i + 2}%", size)),
         "spaces_and_marks": ("runs of spaces, tabs, line breaks and combining marks",

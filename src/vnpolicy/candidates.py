@@ -84,10 +84,10 @@ class CandidateFinder:
         out: list[Candidate] = []
         for sentence in pieces.sentences:
             quantities = pieces[sentence.index]["quantities"]
-            taken = 0
+            taken, judged = 0, len(quantities)
             for k, q in enumerate(quantities):
                 if taken == self.MAX_PER_SENTENCE:
-                    pieces.skipped.append((sentence, len(quantities) - k))
+                    judged = k
                     break
                 n, unit = q.number, q.unit
                 if self._excluded(text, sentence, n) or self._glued_to_a_name(text, q):
@@ -100,6 +100,9 @@ class CandidateFinder:
                 span = (comp.start, comp.end) if comp.start is not None else None
                 out.append(Candidate(sentence, n, unit, comp.comparator, span))
                 taken += 1
+            left_out = len(quantities) - judged + pieces.unread.get(sentence.index, 0)
+            if left_out:
+                pieces.skipped.append((sentence, left_out))
         return out
 
     @staticmethod

@@ -8,6 +8,7 @@ Inference is a dot product, so no learning library is needed at run time.
 """
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +60,6 @@ class DecisionModel:
 
     def reasons(self, features: dict[str, float], count: int = 3) -> list[str]:
         """The features that pushed hardest towards 'target', strongest first."""
-        pushes = sorted(((self.weights.get(name, 0.0) * value, name) for name, value in features.items()),
-                        reverse=True)
-        return [name for push, name in pushes[:count] if push > 0]
+        # nlargest is sorted(reverse=True)[:count] without sorting every feature of the candidate
+        pushes = heapq.nlargest(count, ((self.weights.get(name, 0.0) * value, name) for name, value in features.items()))
+        return [name for push, name in pushes if push > 0]

@@ -55,7 +55,7 @@ class ArticlePieces:
     the last ``ACRONYM_SENTENCES`` sentences that define one. (No article of the corpora comes
     near these bounds: its lead has at most 90 sentences, at most 5 define an acronym.)
     ``skipped`` holds the sentences whose quantities were not all judged (``CandidateFinder``),
-    each with the number left out."""
+    each with the number left out (``unread``: those the quantity reader did not read)."""
 
     HISTORY = 15            # sentences searched back for an anaphor's antecedent
     LEAD_SENTENCES = 100    # sentences of the lead (the first two lines) that anaphora may also reach
@@ -66,6 +66,7 @@ class ArticlePieces:
         self.by_sentence = [SentencePieces(self, s) for s in sentences]
         self._quantities: dict | None = None
         self.skipped: list[tuple[Sentence, int]] = []
+        self.unread: dict[int, int] = {}   # sentence index -> numbers the quantity reader left unread
         # the lead: the sentences of the first two lines, as many as LEAD_SENTENCES
         self.lead_end = min(bisect.bisect_right([s.paragraph for s in sentences], 1), self.LEAD_SENTENCES)
         self._defining: list[int] = []     # indices of the sentences, read in order, that define acronyms
@@ -79,7 +80,7 @@ class ArticlePieces:
         r, text = self.recognisers, self.text
         if kind == "quantities":
             if self._quantities is None:      # read for the whole article at once
-                self._quantities = r.quantities.article(text, self.sentences)
+                self._quantities = r.quantities.article(text, self.sentences, self.unread)
             return self._quantities[sentence.index]
         if kind == "times":
             return r.deadlines.find(text, sentence.start, sentence.end)

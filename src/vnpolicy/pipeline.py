@@ -11,6 +11,7 @@ import re
 
 from .normalize import NormalizedText, normalize
 from .candidates import Candidate, CandidateFinder
+from .quantities import QuantityReader
 from .decision import MODEL_FILE, DecisionModel
 from .records import Actor, Amount, Deadline, ExtractionResult, Metric, Span, Target, Unit
 from .resources import load
@@ -83,12 +84,13 @@ class Extractor:
 
     @staticmethod
     def _skipped_warning(norm: NormalizedText, skipped: list[tuple[Sentence, int]]) -> str:
+        """What was left unread to keep the time per sentence bounded (``CandidateFinder``)."""
         count = sum(n for _, n in skipped)
         first = norm.span_to_original(skipped[0][0].start, skipped[0][0].end)[0]
-        most = CandidateFinder.MAX_PER_SENTENCE
-        return (f"text: {count} amount{'s' if count != 1 else ''} not judged: {len(skipped)} sentence"
-                f"{'s hold' if len(skipped) != 1 else ' holds'} more than {most} (the first at offset {first}), "
-                f"and only the first {most} of each were read")
+        return (f"text: {count} number{'s' if count != 1 else ''} not judged in {len(skipped)} "
+                f"sentence{'s' if len(skipped) != 1 else ''} (the first at offset {first}): a sentence is read "
+                f"for its first {QuantityReader.MAX_PER_SENTENCE} numbers and {CandidateFinder.MAX_PER_SENTENCE} "
+                f"candidate amounts at most")
 
     @staticmethod
     def _span(norm: NormalizedText, start: int, end: int) -> tuple[int, int, str]:

@@ -50,6 +50,9 @@ class Quantity:
 
 class QuantityReader:
     ELIDED_REACH = 2      # sentences back on the same line that an elided unit may come from
+    # Numbers read per sentence, at most (the corpora's most, in a page's boilerplate, is 183):
+    # far more than the candidates judged per sentence (``CandidateFinder.MAX_PER_SENTENCE``).
+    MAX_PER_SENTENCE = 256
 
     def __init__(self, data: LanguageData):
         self.numbers = NumberFinder(data, all_forms=True)
@@ -59,17 +62,24 @@ class QuantityReader:
         self.share_rx = regex.compile(rf"\s+(?i:{alternation(joiners)})\s+")
         self.change_to_rx = regex.compile(rf"[\s,]*(?i:{alternation(data['units.json']['change_to'])})\s+")
 
-    def article(self, text: str, sentences: Sequence[Sentence]) -> dict[int, list[Quantity]]:
+    def article(self, text: str, sentences: Sequence[Sentence],
+                unread: dict[int, int] | None = None) -> dict[int, list[Quantity]]:
         """The quantities of each sentence (by ``Sentence.index``), elided units filled in from
         the sentences before it. The numbers are read in one pass over the whole text (one
         regex call, not one per sentence) and dealt to their sentences; none crosses a
-        sentence's end."""
+        sentence's end. Of a sentence with more than ``MAX_PER_SENTENCE`` numbers the rest
+        are not read: ``unread`` receives how many, by sentence index."""
         starts = [s.start for s in sentences]
         numbers: list[list[NumberMention]] = [[] for _ in sentences]
         for n in self.numbers.find(text):
             i = bisect.bisect_right(starts, n.start) - 1
             if i >= 0 and n.end <= sentences[i].end:
                 numbers[i].append(n)
+        for i, found in enumerate(numbers):
+            if len(found) > self.MAX_PER_SENTENCE:
+                if unread is not None:
+                    unread[sentences[i].index] = len(found) - self.MAX_PER_SENTENCE
+                del found[self.MAX_PER_SENTENCE:]
         out: dict[int, list[Quantity]] = {}
         for i, s in enumerate(sentences):
             earlier = [q for prev in sentences[max(0, i - self.ELIDED_REACH):i]

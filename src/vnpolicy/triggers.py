@@ -98,8 +98,10 @@ class TriggerFinder:
         m = self.opener_rx.match(sentence)
         return m.end() if m else None
 
+    @functools.lru_cache(maxsize=256)
     def continues_context(self, sentence: str) -> bool:
-        """Does ``sentence`` carry on from the one before (Bên cạnh đó, ... cũng ...)?"""
+        """Does ``sentence`` carry on from the one before (Bên cạnh đó, ... cũng ...)? (Asked once
+        per target: the answer is kept for the other targets of the sentence.)"""
         return bool(self.context_rx.search(sentence))
 
     def cues(self, text: str, pos: int = 0, endpos: int | None = None) -> list[Cue]:
