@@ -114,7 +114,10 @@ class FeatureExtractor:
         clause = self._clause(view, cand)
         for group in self.groups:
             for item in self._group_functions[group](view, cand, clause):
-                name, words = item if isinstance(item, tuple) else (item, None)
+                if item.__class__ is str:        # most are: bigrams of a long sentence come by the hundred
+                    features[item] = 1.0
+                    continue
+                name, words = item
                 features[name] = 1.0
                 if words and name not in evidence:
                     evidence[name] = words

@@ -72,6 +72,7 @@ class ArticlePieces:
         self._defining: list[int] = []     # indices of the sentences, read in order, that define acronyms
         self._defining_read = 0            # sentences read so far for that list
         self._lead_actor: tuple[ActorMention | None] | None = None
+        self._lead_named: tuple[ActorMention, ...] | None = None
 
     def __getitem__(self, sentence_index: int) -> SentencePieces:
         return self.by_sentence[sentence_index]
@@ -124,11 +125,21 @@ class ArticlePieces:
         raw = self[sentence.index]["raw_actors"]
         if not any(m.anaphora for m in raw):
             return raw
-        history = []
         window_start = max(0, sentence.index - self.HISTORY)
-        for s in self.sentences[:min(self.lead_end, window_start)] + self.sentences[window_start:sentence.index]:
+        history = list(self._named_in(min(self.lead_end, window_start)))
+        for s in self.sentences[window_start:sentence.index]:
             history.extend(m for m in self[s.index]["raw_actors"] if not m.anaphora)
         return self.recognisers.actors.resolve(raw, history)
+
+    def _named_in(self, count: int) -> tuple[ActorMention, ...]:
+        """The actors (no anaphora) of the first ``count`` sentences; those of the whole lead, which
+        every anaphor after it reads, are kept."""
+        if count == self.lead_end and self._lead_named is not None:
+            return self._lead_named
+        named = tuple(m for s in self.sentences[:count] for m in self[s.index]["raw_actors"] if not m.anaphora)
+        if count == self.lead_end:
+            self._lead_named = named
+        return named
 
 
 _WORD_SPLIT = regex.compile(r"([\p{L}\p{M}\d]+)")

@@ -173,11 +173,10 @@ class TriggerFinder:
         facts = self._facts(text)
         if facts.rate_ends and facts.rate_ends[0] <= amount_start:
             return Decision("attribute", None, "rate")
-        # (bounded by the clause, itself within the sentence)
-        clause_end = self.clause_reset_rx.search(text, after_unit)
-        if self.status_in_clause_rx.search(text, after_unit, clause_end.start() if clause_end else len(text)):
+        clause_end = facts.clause_end(after_unit)
+        if facts.within(self.status_in_clause_rx, after_unit, clause_end):
             return Decision("status", None, "present_state_after")
-        if self.condition_after_rx.search(text, after_unit, clause_end.start() if clause_end else len(text)):
+        if facts.within(self.condition_after_rx, after_unit, clause_end):
             return Decision("condition", None, "eligibility_condition")
         if self._bare_aside(text, cues, amount_start):
             return Decision("status", None, "bracketed_aside")
@@ -236,6 +235,49 @@ class _SentenceFacts:
             self._open_after.append(stack[-1] if stack else -1)
         self.rate_ends = [m.end() for m in finder.rate_rx.finditer(text)]
         self._text, self._finder = text, finder
+        self._found: dict[str, tuple[list[int], list[int]]] = {}
+
+    # A clause after an amount is searched as it stands when it is short (most are); in a long
+    # one the sentence's matches, found once, are looked up instead of searching it again for
+    # every amount.
+    SHORT = 200
+
+    def _position(self, pos: int) -> int:
+        """``pos`` as the pattern engine reads it: a negative one counts from the end (the end of
+        a unit borrowed from an earlier sentence is negative here)."""
+        return pos if pos >= 0 else max(0, len(self._text) + pos)
+
+    def clause_end(self, pos: int) -> int:
+        """Where the first clause break or reset at or after ``pos`` starts, else the end."""
+        pos, text, rx = self._position(pos), self._text, self._finder.clause_reset_rx
+        if pos + self.SHORT >= len(text):
+            m = rx.search(text, pos)
+            return m.start() if m else len(text)
+        m = rx.search(text, pos, pos + self.SHORT)
+        if m and m.end() < pos + self.SHORT:         # wholly inside the window: the window did not cut it
+            return m.start()
+        starts = self._starts(rx)
+        i = bisect.bisect_left(starts, pos)
+        return starts[i] if i < len(starts) else len(text)
+
+    def within(self, rx: regex.Pattern, start: int, end: int) -> bool:
+        """Does ``rx`` match inside text[start:end]?"""
+        start = self._position(start)
+        if end - start <= self.SHORT:
+            return rx.search(self._text, start, end) is not None
+        starts, ends = self._matches(rx)
+        i = bisect.bisect_left(starts, start)
+        return i < len(starts) and ends[i] <= end     # matches do not overlap: the first to start ends first
+
+    def _starts(self, rx: regex.Pattern) -> list[int]:
+        return self._matches(rx)[0]
+
+    def _matches(self, rx: regex.Pattern) -> tuple[list[int], list[int]]:
+        """Where the matches of ``rx`` in the sentence start and end, found on first use."""
+        if rx.pattern not in self._found:
+            found = list(rx.finditer(self._text))
+            self._found[rx.pattern] = ([m.start() for m in found], [m.end() for m in found])
+        return self._found[rx.pattern]
 
     @functools.cached_property
     def reset_ends(self) -> list[int]:
