@@ -21,6 +21,15 @@ _B = r"(?<![\p{L}\p{M}\d])"      # word start
 _E = r"(?![\p{L}\p{M}\d])"        # word end
 
 
+_DIGIT = regex.compile(r"\d")
+
+
+def _readable(words: str) -> bool:
+    """Can Python read every digit the pattern engine matched? (The engine knows the digits of
+    newer Unicode versions than Python's own tables, U+10D40 among them.)"""
+    return all(ch.isdecimal() for ch in _DIGIT.findall(words))
+
+
 @dataclass(frozen=True)
 class TimeMention:
     start: int            # whole expression, lead-in words included
@@ -146,7 +155,7 @@ class DeadlineFinder:
                 continue
             for m in rx.finditer(text, pos, endpos):
                 a, b = m.start() - pos, m.end() - pos
-                if any(taken[a:b]):
+                if any(taken[a:b]) or not _readable(m.group()):
                     continue
                 found.append(self._mention(text, name, m, pos))
                 taken[a:b] = b"\x01" * (b - a)

@@ -29,6 +29,7 @@ from .resources import LanguageData
 MAX_SCALE_WORDS = 3
 MAX_NUMBER_WORDS = 16
 MAX_DIGIT_CHARS = 40
+_SP = r"[^\S\n]"       # the space inside a number expression: never a line break, which ends a sentence
 _DIGITS = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d{1,2}(?![\d.])|\d+)"
 # Not glued to letters or digits on the left (G20, COVID-19, 30/6), nor part of a
 # date or document number on the right (4/2020, 123/QĐ-TTg).
@@ -146,7 +147,7 @@ class NumberFinder:
         compounds = alternation(spec["scale_compounds"])
         not_compound = rf"(?!(?i:{compounds})(?![\p{{L}}\p{{M}}]))" if all_forms else ""
         # at most a few scale words (nghìn tỷ): a longer run is no number, and its value would overflow
-        scale = rf"\s+{not_compound}(?:{scale_alt})(?![\p{{L}}\p{{M}}])"
+        scale = rf"{_SP}+{not_compound}(?:{scale_alt})(?![\p{{L}}\p{{M}}])"
         scales = rf"(?:{scale}){{0,{MAX_SCALE_WORDS}}}"
         def single(n: str, s: str, left: str = _LEFT) -> str:
             return rf"{left}(?P<{n}>{_DIGITS}){_RIGHT}(?P<{s}>{scales})"
@@ -156,14 +157,14 @@ class NumberFinder:
         first_unit = rf"(?P<ua>{_range_units(data['units.json'])})?" if all_forms else "(?P<ua>(?!))?"
         self.digit_rx = regex.compile(
             single("a", "sa")
-            + rf"(?:{first_unit}(?:\s*[-–]\s*|\s+(?:{joiners})\s+)"
+            + rf"(?:{first_unit}(?:{_SP}*[-–]{_SP}*|{_SP}+(?:{joiners}){_SP}+)"
             + single("b", "sb", _LEFT_IN_RANGE) + r"(?(ua)(?=(?P=ua)(?![\p{L}\p{M}\d])))" + ")?"
         )
         self.approx = {k: Decimal(v) for k, v in spec["approx_quantifiers"].items()}
         approx_alt = trie_alternation(self.approx)
         self.approx_rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{approx_alt}){scales}(?![\p{{L}}\p{{M}}])")
         vocab = trie_alternation(self.words.vocabulary)
-        self.words_rx = re.compile(rf"{RE_WORD_START}(?:{vocab})(?:\s+(?:{vocab}))*{RE_WORD_END}", re.I)
+        self.words_rx = re.compile(rf"{RE_WORD_START}(?:{vocab})(?:{_SP}+(?:{vocab}))*{RE_WORD_END}", re.I)
         self.compound_rx = regex.compile(rf"(?i:{compounds})(?![\p{{L}}\p{{M}}])")
         self._init_shares(spec, scale)
 
@@ -175,15 +176,15 @@ class NumberFinder:
         word_alt = trie_alternation(self.fraction_words)
         self.share_rx = regex.compile(
             rf"(?<![\p{{L}}\p{{M}}])(?i:(?P<whole>{trie_alternation(self.share_words)})"
-            rf"|(?P<num>{word_alt})\s+(?:{alternation(shares['fraction_joiners'])})\s+(?P<den>{word_alt}))"
+            rf"|(?P<num>{word_alt}){_SP}+(?:{alternation(shares['fraction_joiners'])}){_SP}+(?P<den>{word_alt}))"
             r"(?![\p{L}\p{M}])")
         # '2/3' is a date as often as a share: a share only after a word that takes one (giảm 2/3)
         self.share_before_rx = regex.compile(
-            rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(shares['digit_fraction_after'])})\s+$")
+            rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(shares['digit_fraction_after'])}){_SP}+$")
         multiples = spec["multiples"]
         self.multiple_words = {k: Decimal(v) for k, v in multiples["words"].items()}
         self.multiple_rx = regex.compile(
-            rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(multiples['markers'])})\s+"
+            rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(multiples['markers'])}){_SP}+"
             rf"(?P<n>(?i:{alternation(self.multiple_words)}))(?![\p{{L}}\p{{M}}])")
         # 'nửa tỷ', 'nửa triệu': half of a scale is a number, not a share
         # key words, one of which each pattern needs: a cheap test keeps the patterns off most sentences
@@ -325,4 +326,4 @@ def _range_units(spec: dict) -> str:
     sensitive = [f for u in spec["units"] if u.get("case_sensitive") for f in u["forms"] if f != "%"]
     insensitive = [f for u in spec["units"] if not u.get("case_sensitive") for f in u["forms"] if f != "%"]
     words = rf"(?i:{trie_alternation(insensitive)})" + (f"|{trie_alternation(sensitive)}" if sensitive else "")
-    return rf"\s*%|\s+(?:{words})(?![\p{{L}}\p{{M}}\d])"
+    return rf"{_SP}*%|{_SP}+(?:{words})(?![\p{{L}}\p{{M}}\d])"

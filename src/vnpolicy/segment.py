@@ -9,7 +9,6 @@ at a clause mark or a space, so that no step reads more than that at a time.
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import regex
@@ -100,6 +99,16 @@ def _cut(line: str, start: int) -> int:
     if best >= half:
         return best
     cut = limit
-    while cut > half and unicodedata.category(line[cut])[0] == "M":
+    while cut > half and not _grapheme_boundary(line, cut):
         cut -= 1
     return cut
+
+
+def _grapheme_boundary(line: str, i: int) -> bool:
+    """Does a grapheme end before line[i]? Read from a few graphemes back, which is where the
+    rules (a mark joins the letter before it, a pair of flags is one) have settled."""
+    start = max(0, i - 16)
+    return any(m.end() == i for m in _GRAPHEME.finditer(line, start, min(len(line), i + 16)))
+
+
+_GRAPHEME = regex.compile(r"\X")
