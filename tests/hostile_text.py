@@ -71,13 +71,47 @@ def random_unicode(rng: random.Random, length: int) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=1)
+def _phrase_parts() -> dict[str, tuple[str, ...]]:
+    data = load(None)
+    triggers, time_words = data["triggers.json"], data["time.json"]
+    return {
+        "actors": tuple(e["name"] for e in data["gazetteer/provinces.json"]["entries"])
+        + tuple(w for ws in data["actors.json"]["anaphora"].values() for w in ws),
+        "cues": tuple(triggers["target_strong"] + triggers["target_weak"] + triggers["status"][:20]
+                      + triggers["forecast"][:10]),
+        "comparators": ("",) * 4 + tuple(w for ws in data["comparators.json"]["prefix"].values() for w in ws),
+        "scales": ("",) * 3 + tuple(data["numbers.json"]["scales"]),
+        "units": tuple(f for unit in data["units.json"]["units"] for f in unit["forms"])
+        + tuple(data["counted_nouns.json"]["nouns"][:200]),
+        "times": tuple(f"{w} 2025" for w in time_words["year_words"]) + tuple(f"{w} 4/2020" for w in time_words["quarter_words"])
+        + tuple(time_words["relative"]) + ("", "", "giai đoạn 2021-2025", "trước ngày 30/6/2021"),
+    }
+
+
+def target_phrase(rng: random.Random) -> str:
+    """Who, a cue, a comparator, an amount, its unit and a time: the shape of a target, its
+    words drawn from the lexicons."""
+    parts = _phrase_parts()
+    pick = lambda kind: rng.choice(parts[kind])
+    words_of = [pick("actors") if rng.random() < 0.6 else "", pick("cues"), rng.choice(words()) if rng.random() < 0.4 else "",
+                pick("comparators"), rng.choice(NUMBERS), pick("scales"), pick("units"),
+                rng.choice(words()) if rng.random() < 0.5 else "", pick("times")]
+    if rng.random() < 0.3:
+        words_of.insert(0, pick("times"))
+    return " ".join(w for w in words_of if w)
+
+
 def vietnamese_like(rng: random.Random, pieces: int) -> str:
-    """Words, numbers and separators of the lists above, now and then a hostile character."""
+    """Words, numbers and separators of the lists above, now and then a hostile character,
+    and the shapes of targets."""
     vocabulary = words()
     out = []
     for _ in range(pieces):
         roll = rng.random()
-        if roll < 0.55:
+        if roll < 0.1:
+            out.append(target_phrase(rng))
+        elif roll < 0.55:
             word = rng.choice(vocabulary)
             out.append(word.capitalize() if rng.random() < 0.1 else word)
         elif roll < 0.8:
