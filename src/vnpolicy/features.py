@@ -31,7 +31,7 @@ from .candidates import Candidate
 from .context import Layout
 from .deadlines import DeadlineFinder
 from .patterns import alternation
-from .pieces import ArticlePieces, shift
+from .pieces import LONG_SENTENCE, ArticlePieces, shift
 from .resources import LanguageData
 from .triggers import Cue, TriggerFinder
 
@@ -128,8 +128,14 @@ class FeatureExtractor:
     @staticmethod
     def _clause(view: ArticleView, cand: Candidate) -> tuple[int, int]:
         """The clause around the quantity: from the last clause break before it to the next after it
-        (the sentence's breaks are found once, for all its quantities)."""
+        (in a long sentence the breaks are found once, for all its quantities)."""
         s = cand.sentence
+        if s.end - s.start <= LONG_SENTENCE:
+            start = s.start
+            for m in _CLAUSE_BREAK.finditer(view.text, s.start, cand.left):
+                start = m.end()
+            m = _CLAUSE_BREAK.search(view.text, cand.right, s.end)
+            return start, m.start() if m else s.end
         key = ("clause_breaks", s.index)
         breaks = view.cache.get(key)
         if breaks is None:
@@ -140,9 +146,14 @@ class FeatureExtractor:
 
     @staticmethod
     def _last_match(view: ArticleView, rx: regex.Pattern, cand: Candidate, start: int, end: int) -> str | None:
-        """The last match of ``rx`` (lower case) within text[start:end] of the candidate's sentence,
-        from the matches of the sentence found once."""
+        """The last match of ``rx`` (lower case) within text[start:end] of the candidate's sentence
+        (in a long sentence, from its matches found once)."""
         s = cand.sentence
+        if s.end - s.start <= LONG_SENTENCE:
+            last = None
+            for last in rx.finditer(view.text, start, end):
+                pass
+            return last.group().lower() if last else None
         key = ("matches", rx.pattern, s.index)
         found = view.cache.get(key)
         if found is None:

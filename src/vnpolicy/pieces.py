@@ -113,7 +113,7 @@ class ArticlePieces:
         while self._defining_read < index:
             s = self.sentences[self._defining_read]
             self._defining_read += 1
-            if "(" in self.text[s.start:s.end] and self[s.index]["acronyms"]:
+            if self.text.find("(", s.start, s.end) >= 0 and self[s.index]["acronyms"]:
                 self._defining.append(s.index)
         known: dict[str, tuple[str, str]] = {}
         latest = bisect.bisect_left(self._defining, index)
@@ -142,26 +142,32 @@ class ArticlePieces:
         return named
 
 
+_WORD = regex.compile(r"[\p{L}\p{M}\d]+")
 _WORD_SPLIT = regex.compile(r"([\p{L}\p{M}\d]+)")
+# A sentence up to this long is searched as it stands for each of its quantities (most are);
+# in a longer one what is searched for is found once, for all of them.
+LONG_SENTENCE = 400
 
 
 class SentenceWords:
-    """The words of one sentence (runs of letters, marks and digits, lower case), found once, so
-    that the words between any two offsets are had by bisection instead of a new scan of the
-    sentence. ``between(a, b)`` is what ``_WORD.findall(text[a:b].lower())`` gives: a word
-    that ``a`` or ``b`` cuts is cut there too."""
+    """The words of one sentence (runs of letters, marks and digits, lower case) between two
+    offsets: ``between(a, b)`` is ``_WORD.findall(text[a:b].lower())`` (a word that ``a`` or
+    ``b`` cuts is cut there too). A long sentence's words are found once, and those between
+    any two offsets had by bisection instead of a new scan of the sentence."""
 
     def __init__(self, text: str, start: int, end: int):
         self.text = text
-        sentence = text[start:end]
-        lowered = sentence.lower()
-        same = len(lowered) == len(sentence)       # lower case keeps the offsets (all but a few letters do)
-        # the text split at its words: gap, word, gap, word ... gap; the offsets add up the lengths
-        parts = _WORD_SPLIT.split(lowered if same else sentence)
-        offsets = list(itertools.accumulate(map(len, parts), initial=start))
-        self.words = parts[1::2] if same else [w.lower() for w in parts[1::2]]
-        self.starts = offsets[1::2][:len(self.words)]
-        self.ends = offsets[2::2]
+        self.indexed = end - start > LONG_SENTENCE
+        if self.indexed:
+            sentence = text[start:end]
+            lowered = sentence.lower()
+            same = len(lowered) == len(sentence)       # lower case keeps the offsets (all but a few letters do)
+            # the text split at its words: gap, word, gap, word ... gap; the offsets add up the lengths
+            parts = _WORD_SPLIT.split(lowered if same else sentence)
+            offsets = list(itertools.accumulate(map(len, parts), initial=start))
+            self.words = parts[1::2] if same else [w.lower() for w in parts[1::2]]
+            self.starts = offsets[1::2][:len(self.words)]
+            self.ends = offsets[2::2]
 
     def _range(self, start: int, end: int) -> tuple[int, int]:
         """Indices of the words that overlap text[start:end] (lo >= hi: none)."""
@@ -179,21 +185,29 @@ class SentenceWords:
         return out
 
     def between(self, start: int, end: int) -> list[str]:
+        if not self.indexed:
+            return _WORD.findall(self.text[start:end].lower())
         lo, hi = self._range(start, end)
         return self._slice(lo, hi, start, end)
 
     def last(self, start: int, end: int, count: int) -> list[str]:
-        """``between(start, end)[-count:]``, read from the end."""
+        """``between(start, end)[-count:]``."""
+        if not self.indexed:
+            return _WORD.findall(self.text[start:end].lower())[-count:]
         lo, hi = self._range(start, end)
         return self._slice(max(lo, hi - count), hi, start, end)
 
     def first(self, start: int, end: int, count: int) -> list[str]:
         """``between(start, end)[:count]``."""
+        if not self.indexed:
+            return _WORD.findall(self.text[start:end].lower())[:count]
         lo, hi = self._range(start, end)
         return self._slice(lo, min(hi, lo + count), start, end)
 
     def count(self, start: int, end: int) -> int:
         """``len(between(start, end))``."""
+        if not self.indexed:
+            return len(_WORD.findall(self.text, start, end))
         lo, hi = self._range(start, end)
         return max(0, hi - lo)
 

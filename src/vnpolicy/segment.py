@@ -89,8 +89,8 @@ MAX_SENTENCE = 3000
 
 def _cut(line: str, start: int) -> int:
     """Where a run of text too long for one sentence ends: after the last clause mark in the
-    second half of the longest sentence, else at the last space there, else at the limit
-    (moved off a combining mark, which belongs to the letter before it)."""
+    second half of the longest sentence, else at the last space there, else at the limit,
+    moved back to where a grapheme ends (a combining mark belongs to the letter before it)."""
     limit, half = start + MAX_SENTENCE, start + MAX_SENTENCE // 2
     best = max(line.rfind(mark, half, limit) for mark in ",;:")
     if best >= half:
