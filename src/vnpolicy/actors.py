@@ -6,6 +6,7 @@ that kind earlier in the text.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import Counter
 import unicodedata
 from dataclasses import dataclass
@@ -24,6 +25,20 @@ _CAP = r"(?:\p{Lu}[\p{L}\p{M}\d&'.]*(?<!\.)|\d+)"
 _PLACE_TYPES = {"province", "city"}
 
 
+def _last_token(text: str, end: int, longest: int = 40) -> str:
+    """The last whitespace-free run of text[:end] (``text[:end].rsplit(None, 1)[-1]``), read back
+    from ``end`` only: '' when there is none or when it is longer than ``longest`` (no word is)."""
+    stop = end
+    while stop > 0 and text[stop - 1].isspace():
+        stop -= 1
+    start = stop
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+        if stop - start > longest:
+            return ""
+    return text[start:stop]
+
+
 def _is_letter(text: str, i: int) -> bool:
     return i < len(text) and (text[i].isalnum() or unicodedata.category(text[i]).startswith("M"))
 
@@ -38,6 +53,11 @@ class ActorMention:
     anaphora: bool = False
     canonical: str = ""     # gazetteer name; ``name`` is the form the article uses (HUD, Bộ GTVT)
 
+
+
+@functools.lru_cache(maxsize=256)
+def _acronym_rx(acronyms: tuple[str, ...]) -> regex.Pattern:
+    return regex.compile(rf"{_START}(?:{alternation(acronyms)}){_END}")
 
 
 class ActorFinder:
@@ -115,9 +135,10 @@ class ActorFinder:
             add(m)
 
         acronyms = {**(known_acronyms or {}), **self.definitions(text, mentions)}
-        if acronyms:
-            acr_rx = regex.compile(rf"{_START}(?:{alternation(acronyms)}){_END}")
-            for m in acr_rx.finditer(text):
+        # only the acronyms the text holds: most sentences hold none, and no pattern is built for them
+        present = tuple(sorted(a for a in acronyms if a in text))
+        if present:
+            for m in _acronym_rx(present).finditer(text):
                 name, etype = acronyms[m.group()]
                 add(ActorMention(m.start(), m.end(), name, etype, "acronym"))
         for m in self.anaphora_rx.finditer(text):
@@ -149,8 +170,7 @@ class ActorFinder:
     def _whole_last_word(self, text: str, end: int) -> int:
         """A name found by pattern that stops inside a word ('Trung tâm Xúc tiến Đầu | tư') is
         carried to the end of that word, as the gazetteer's names spell it."""
-        last = text[:end].rsplit(None, 1)[-1] if text[:end].strip() else ""
-        for words in self.continuations.get(last, ()):
+        for words in self.continuations.get(_last_token(text, end), ()):
             m = self.continuation_rx.match(text, end)
             if m and text.startswith(words, m.end()) and not _is_letter(text, m.end() + len(words)):
                 return m.end() + len(words)
@@ -171,7 +191,7 @@ class ActorFinder:
         """Cut 'Công ty Thép Thái Nguyên Hoàng Văn Tòng' before the person's name."""
         m = self.person_rx.search(text, rest_start + 1, end)
         if m and text[rest_start:m.start()].strip():
-            return len(text[:m.start()].rstrip())
+            return rest_start + len(text[rest_start:m.start()].rstrip())
         return end
 
     def _named(self, text: str) -> list[ActorMention]:
@@ -305,6 +325,7 @@ class SubjectNameFinder:
         runs that mix both kinds of word."""
         out = []
         sentence = text[start:end]        # searched alone: '^' is its start
+        opening = len(sentence) - len(sentence.lstrip(" \"“”'(-"))   # what may stand before its first word
         for m in self.name_run_rx.finditer(sentence):
             words = m.group().split()
             if len(m.group()) < 3 or m.group() in self.not_names or words[0] in self.not_names:
@@ -316,7 +337,7 @@ class SubjectNameFinder:
                 continue      # 'AFP Việc Thượng', 'UB Thường': a credit or a name cut mid-word
             if any(w in self.not_name_words for w in words):
                 continue      # a title or a capitalised function word: 'Phó Chủ tịch', 'Nhật Bắc Trước'
-            at_sentence_start = not sentence[:m.start()].strip(" \"“”'(-")
+            at_sentence_start = m.start() <= opening
             if not by_form[0] and (at_sentence_start or len(words) < 2):
                 continue
             out.append(ActorMention(start + m.start(), start + m.end(), m.group(), "name", "name"))

@@ -67,6 +67,12 @@ class Candidate:
 
 
 class CandidateFinder:
+    # Candidates judged per sentence, at most: each costs a few windows of its sentence, so a
+    # sentence made of thousands of numbers would cost their square. No sentence of the
+    # corpora holds more than 15; the rest of a sentence that holds more is skipped and noted
+    # in ``ArticlePieces.skipped`` (which ``pipeline`` reports as a warning).
+    MAX_PER_SENTENCE = 32
+
     def __init__(self, data: LanguageData):
         self.quantities = QuantityReader(data)
         self.units = self.quantities.units
@@ -80,9 +86,15 @@ class CandidateFinder:
     def find(self, text: str, pieces: ArticlePieces) -> list[Candidate]:
         out: list[Candidate] = []
         quantities = self.quantities.article(text, pieces.sentences,
-                                             keep=lambda sentence, n: not self._excluded(text, sentence, n))
+                                             keep=lambda sentence, n: not self._excluded(text, sentence, n),
+                                             unread=pieces.unread)
         for sentence in pieces.sentences:
-            for q in quantities[sentence.index]:
+            found = quantities[sentence.index]
+            taken, judged = 0, len(found)
+            for k, q in enumerate(found):
+                if taken == self.MAX_PER_SENTENCE:
+                    judged = k
+                    break
                 n, unit = q.number, q.unit
                 if self._glued_to_a_name(text, q):
                     continue
@@ -93,6 +105,10 @@ class CandidateFinder:
                 comp = q.comparator
                 span = (comp.start, comp.end) if comp.start is not None else None
                 out.append(Candidate(sentence, n, unit, comp.comparator, span))
+                taken += 1
+            left_out = len(found) - judged + pieces.unread.get(sentence.index, 0)
+            if left_out:
+                pieces.skipped.append((sentence, left_out))
         return out
 
     @staticmethod

@@ -21,6 +21,15 @@ _B = r"(?<![\p{L}\p{M}\d])"      # word start
 _E = r"(?![\p{L}\p{M}\d])"        # word end
 
 
+_DIGIT = regex.compile(r"\d")
+
+
+def _readable(words: str) -> bool:
+    """Can Python read every digit the pattern engine matched? (The engine knows the digits of
+    newer Unicode versions than Python's own tables, U+10D40 among them.)"""
+    return all(ch.isdecimal() for ch in _DIGIT.findall(words))
+
+
 @dataclass(frozen=True)
 class TimeMention:
     start: int            # whole expression, lead-in words included
@@ -149,15 +158,16 @@ class DeadlineFinder:
                 continue
             for m in rx.finditer(text, pos, endpos):
                 a, b = m.start() - pos, m.end() - pos
-                if any(taken[a:b]):
+                if any(taken[a:b]) or not _readable(m.group()):
                     continue
-                found.append(self._mention(text, name, m))
+                found.append(self._mention(text, name, m, pos))
                 taken[a:b] = b"\x01" * (b - a)
         found.sort(key=lambda t: t.start)
         return found
 
-    def _mention(self, text: str, name: str, m: regex.Match) -> TimeMention:
-        before = text[max(0, m.start() - 40):m.start()]
+    def _mention(self, text: str, name: str, m: regex.Match, pos: int = 0) -> TimeMention:
+        # the lead-in words (đến, trước ...) are read back no further than ``pos`` (the sentence start)
+        before = text[max(pos, m.start() - 40):m.start()]
         lead_m = self.lead_rx.search(before)
         lead = lead_m.group().strip().lower() if lead_m else ""
         start = m.start() - (len(lead_m.group()) if lead_m else 0)

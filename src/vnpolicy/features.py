@@ -21,6 +21,7 @@ Every pattern's words live in ``models/features.json`` and ``models/triggers.jso
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -30,7 +31,7 @@ from .candidates import Candidate
 from .context import Layout
 from .deadlines import DeadlineFinder
 from .patterns import alternation
-from .pieces import ArticlePieces, shift
+from .pieces import LONG_SENTENCE, ArticlePieces, shift
 from .resources import LanguageData
 from .triggers import Cue, TriggerFinder
 
@@ -44,7 +45,6 @@ DEFERRED_GROUPS = {"legacy": ("legacy:", "legacy_rule:"), "time": ("time:", "tim
 
 _START = r"(?<![\p{L}\p{M}\d])"
 _END = r"(?![\p{L}\p{M}\d])"
-_WORD = regex.compile(r"[\p{L}\p{M}\d]+")
 _CLAUSE_BREAK = regex.compile(r"[,;:()\"]")
 _NAME_AFTER = regex.compile(r"\s+\p{Lu}\p{Ll}")
 
@@ -68,12 +68,6 @@ class ArticleView:
 
 def quantity_key(cand: Candidate) -> tuple:
     return cand.number.value, cand.number.value_max, cand.unit.code if cand.unit else None
-
-
-def _words(text: str, start: int, end: int) -> list[str]:
-    """The lower-cased words of text[start:end] (its edges are word edges: clause breaks,
-    sentence ends or the edges of a quantity)."""
-    return _WORD.findall(text[start:end].lower())
 
 
 def _words_rx(words) -> regex.Pattern:
@@ -115,15 +109,15 @@ class FeatureExtractor:
         ``groups`` (default: all of this extractor's), added to ``features``/``evidence`` if given."""
         features = {} if features is None else features
         evidence = {} if evidence is None else evidence
-        clause = self._clause(view.text, cand)
+        clause = self._clause(view, cand)
         for group in self.groups if groups is None else groups:
             for item in self._group_functions[group](view, cand, clause):
-                if type(item) is tuple:
-                    name, words = item
-                    if words and name not in evidence:
-                        evidence[name] = words
-                else:
-                    name = item
+                if item.__class__ is str:        # most are: bigrams of a long sentence come by the hundred
+                    features[item] = 1.0
+                    continue
+                name, words = item
+                if words and name not in evidence:
+                    evidence[name] = words
                 features[name] = 1.0
         return features, evidence
 
@@ -136,14 +130,42 @@ class FeatureExtractor:
     # --- windows ------------------------------------------------------------------------
 
     @staticmethod
-    def _clause(text: str, cand: Candidate) -> tuple[int, int]:
-        """The clause around the quantity: from the last clause break before it to the next after it."""
+    def _clause(view: ArticleView, cand: Candidate) -> tuple[int, int]:
+        """The clause around the quantity: from the last clause break before it to the next after it
+        (in a long sentence the breaks are found once, for all its quantities)."""
         s = cand.sentence
-        start = s.start
-        for m in _CLAUSE_BREAK.finditer(text, s.start, cand.left):
-            start = m.end()
-        m = _CLAUSE_BREAK.search(text, cand.right, s.end)
-        return start, m.start() if m else s.end
+        if s.end - s.start <= LONG_SENTENCE:
+            start = s.start
+            for m in _CLAUSE_BREAK.finditer(view.text, s.start, cand.left):
+                start = m.end()
+            m = _CLAUSE_BREAK.search(view.text, cand.right, s.end)
+            return start, m.start() if m else s.end
+        key = ("clause_breaks", s.index)
+        breaks = view.cache.get(key)
+        if breaks is None:
+            breaks = view.cache[key] = [m.start() for m in _CLAUSE_BREAK.finditer(view.text, s.start, s.end)]
+        i = bisect.bisect_left(breaks, cand.left)
+        j = bisect.bisect_left(breaks, cand.right)
+        return breaks[i - 1] + 1 if i else s.start, breaks[j] if j < len(breaks) else s.end
+
+    @staticmethod
+    def _last_match(view: ArticleView, rx: regex.Pattern, cand: Candidate, start: int, end: int) -> str | None:
+        """The last match of ``rx`` (lower case) within text[start:end] of the candidate's sentence
+        (in a long sentence, from its matches found once)."""
+        s = cand.sentence
+        if s.end - s.start <= LONG_SENTENCE:
+            last = None
+            for last in rx.finditer(view.text, start, end):
+                pass
+            return last.group().lower() if last else None
+        key = ("matches", rx.pattern, s.index)
+        found = view.cache.get(key)
+        if found is None:
+            matches = list(rx.finditer(view.text, s.start, s.end))
+            found = view.cache[key] = ([m.end() for m in matches], [(m.start(), m.group().lower()) for m in matches])
+        ends, matches = found
+        i = bisect.bisect_right(ends, end) - 1
+        return matches[i][1] if i >= 0 and matches[i][0] >= start else None
 
     @staticmethod
     def _cues_before(cues: list[Cue], pos: int) -> list[Cue]:
@@ -184,8 +206,11 @@ class FeatureExtractor:
             cues = list(view.pieces[index]["cues"])
             opener = self.triggers.opener_end(text[s.start:s.end])
             if opener is not None and index > 0:
-                start = view.pieces.sentences[index - 1].start
-                own = [c for c in view.pieces[index - 1]["cues"] if text.count('"', start, c.start) % 2 == 0]
+                own, quotes, last = [], 0, view.pieces.sentences[index - 1].start
+                for c in view.pieces[index - 1]["cues"]:      # outside quotation marks: an even count before
+                    quotes, last = quotes + text.count('"', last, c.start), c.start
+                    if quotes % 2 == 0:
+                        own.append(c)
                 if own and own[-1].kind == "target" and not own[-1].weak:
                     cues = [Cue(s.start, s.start, "target", own[-1].word, False)] + \
                            [c for c in cues if c.start >= s.start + opener]
@@ -193,7 +218,7 @@ class FeatureExtractor:
         return view.cache[key]
 
     def _cues(self, view: ArticleView, cand: Candidate, clause) -> list[str]:
-        text, s = view.text, cand.sentence
+        s = cand.sentence
         cues = view.pieces[s.index]["cues"]
         out = []
         before = self._cues_before(cues, cand.left)
@@ -203,7 +228,7 @@ class FeatureExtractor:
         if before:
             nearest = before[-1]
             out.append((f"nearest_cue:{self._cue_class(nearest)}", nearest.word))
-            gap = len(_WORD.findall(text, nearest.end, cand.left))
+            gap = view.pieces[s.index]["words"].count(nearest.end, cand.left)
             out.append(f"nearest_cue_gap:{'0-2' if gap <= 2 else '3-6' if gap <= 6 else '7+'}")
         else:
             out.append("nearest_cue:none")
@@ -233,12 +258,12 @@ class FeatureExtractor:
         return view.cache[key]
 
     def _aspect(self, view: ArticleView, cand: Candidate, clause) -> list[str]:
-        text, s = view.text, cand.sentence
-        in_clause = [m.group().lower() for m in self.aspect_rx.finditer(text, clause[0], cand.left)]
-        out: list = [f"aspect_clause:{in_clause[-1]}" if in_clause else "aspect_clause:none"]
-        earlier = [m.group().lower() for m in self.aspect_rx.finditer(text, s.start, clause[0])]
+        s = cand.sentence
+        in_clause = self._last_match(view, self.aspect_rx, cand, clause[0], cand.left)
+        out: list = [f"aspect_clause:{in_clause}" if in_clause else "aspect_clause:none"]
+        earlier = self._last_match(view, self.aspect_rx, cand, s.start, clause[0])
         if earlier:
-            out.append(f"aspect_sentence:{earlier[-1]}")
+            out.append(f"aspect_sentence:{earlier}")
         return out
 
     def _time(self, view: ArticleView, cand: Candidate, clause) -> list:
@@ -294,7 +319,7 @@ class FeatureExtractor:
     def _verb(self, view: ArticleView, cand: Candidate, clause) -> list:
         """The class of the words right before the amount (one filler word such as 'thêm' may
         stand between): a planned action, a change, reaching a level, having."""
-        words = _words(view.text, clause[0], cand.left)[-4:]
+        words = view.pieces[cand.sentence.index]["words"].last(clause[0], cand.left, 4)
         tails = [words]
         if words and words[-1] in self.verb_fillers:
             tails.append(words[:-1])
@@ -357,8 +382,9 @@ class FeatureExtractor:
         return out
 
     def _lexical(self, view: ArticleView, cand: Candidate, clause) -> list[str]:
-        text, s = view.text, cand.sentence
-        before = _words(text, clause[0], cand.left)
+        s = cand.sentence
+        words = view.pieces[s.index]["words"]     # the sentence's words, found once for all its quantities
+        before = words.last(clause[0], cand.left, 8)
         out = []
         if before:
             out.append(f"word_before:{before[-1]}")
@@ -370,7 +396,7 @@ class FeatureExtractor:
         clause_words = before[-8:]
         out.extend(f"clause_word:{w}" for w in clause_words)
         out.extend(f"clause_bigram:{a} {b}" for a, b in zip(clause_words, clause_words[1:]))
-        out.extend(f"after_word:{w}" for w in _words(text, cand.right, clause[1])[:3])
+        out.extend(f"after_word:{w}" for w in words.first(cand.right, clause[1], 3))
         out.extend(self._sentence_bigrams(view, s, clause[0]))
         return out
 
@@ -378,7 +404,7 @@ class FeatureExtractor:
         """Bigrams of the sentence before the amount's clause, once per clause."""
         key = ("sentence_bigrams", clause_start)
         if key not in view.cache:
-            view.cache[key] = self._bigrams("sentence_bigram", _words(view.text, s.start, clause_start))
+            view.cache[key] = self._bigrams("sentence_bigram", view.pieces[s.index]["words"].between(s.start, clause_start))
         return view.cache[key]
 
     @staticmethod

@@ -51,7 +51,7 @@ class FieldFinder:
         for i, c in enumerate(found):
             if c.deadline is None:
                 self._attach_inherited_deadline(text, c, pieces, layout, by_sentence, published)
-            self.owners.attach(text, c, sentences, pieces, layout, found[:i])
+            self.owners.attach(text, c, pieces, layout, by_sentence)
 
     @staticmethod
     def _usable(times: list[TimeMention]) -> list[TimeMention]:

@@ -38,7 +38,9 @@ def _edits_pattern(spaces: str) -> str:
 # single space, which costs a few times the scan on text that has none).
 _ONE_SPACE = f"[{_SPACES}]"
 _SPACE_RUNS = f"[ {_SPACES}]{{2,}}|[{_SPACES}]"
-_COMPOSE = r"|(?P<comb>\P{M}\p{M}+)"
+# (marks after a run of spaces, whose last space the run takes, are put in order on their own:
+# the text reads the same however it was spaced)
+_COMPOSE = r"|(?P<comb>\P{M}\p{M}+)|(?P<marks>\p{M}{2,})"
 _PATTERNS = {(nfc, runs): regex.compile(_edits_pattern(_SPACE_RUNS if runs else _ONE_SPACE) + ("" if nfc else _COMPOSE))
              for nfc in (True, False) for runs in (True, False)}
 _HAS_RUN = regex.compile(f"[ {_SPACES}]{{2}}")
@@ -93,18 +95,35 @@ class NormalizedText:
         return snap_to_graphemes(self.original, self.to_original_start(start), self.to_original_end(end))
 
 
+# Characters that belong to the grapheme before them (Unicode's grapheme cluster rules: combining
+# marks, spacing marks, joiners, variation selectors, emoji modifiers), and those that belong to
+# the one after them (prepended concatenation marks), unless a line break or control follows.
+_EXTENDS = regex.compile(r"[\p{Grapheme_Cluster_Break=Extend}\p{Grapheme_Cluster_Break=SpacingMark}"
+                         r"\p{Grapheme_Cluster_Break=ZWJ}]")
+_PREPEND = regex.compile(r"\p{Grapheme_Cluster_Break=Prepend}")
+_CONTROL = regex.compile(r"[\p{Grapheme_Cluster_Break=Control}\r\n]")
+
+
 def _extends(ch: str) -> bool:
-    """Does ``ch`` belong to the grapheme before it (a combining mark, a joiner, a variation selector)?"""
-    return unicodedata.category(ch) in ("Mn", "Mc", "Me") or ch == "\u200d" or \
-        "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef"
+    """Does ``ch`` belong to the grapheme before it?"""
+    return _EXTENDS.match(ch) is not None
+
+
+def _joins_next(text: str, i: int) -> bool:
+    """Is text[i] a prepended mark that belongs to the grapheme after it?"""
+    return _PREPEND.match(text, i) is not None and i + 1 < len(text) and _CONTROL.match(text, i + 1) is None
 
 
 def snap_to_graphemes(text: str, start: int, end: int) -> tuple[int, int]:
     """[start, end) widened to whole graphemes: the end past the marks of its last letter,
     the start back to the letter its marks belong to (or, where they follow a space or
-    punctuation, past those stray marks)."""
-    while end < len(text) and end > 0 and _extends(text[end]):
+    punctuation, past those stray marks); a prepended mark goes with what follows it."""
+    while 0 < end < len(text) and (_extends(text[end]) or _joins_next(text, end - 1)):
         end += 1
+    while 0 < start < len(text) and _joins_next(text, start - 1):
+        start -= 1
+    if start + 1 < end and text[start].isspace() and _extends(text[start + 1]):
+        start += 1           # marks on a space (which the offset map keeps with them): no piece starts there
     if 0 < start < len(text) and _extends(text[start]):
         base = start
         while base > 0 and _extends(text[base - 1]):

@@ -24,6 +24,12 @@ import regex
 from .patterns import RE_WORD_END, RE_WORD_START, alternation, trie_alternation
 from .resources import LanguageData
 
+# Bounds that keep every value finite and every match short: no amount has more scale words
+# (nghìn tỷ) or number words (một trăm hai mươi ba nghìn) than these, nor more characters of digits.
+MAX_SCALE_WORDS = 3
+MAX_NUMBER_WORDS = 16
+MAX_DIGIT_CHARS = 40
+_SP = r"[^\S\n]"       # the space inside a number expression: never a line break, which ends a sentence
 _DIGITS = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d{1,2}(?![\d.])|\d+)"
 # Not glued to letters or digits on the left (G20, COVID-19, 30/6), nor part of a
 # date or document number on the right (4/2020, 123/QĐ-TTg).
@@ -80,8 +86,9 @@ def parse_digits(text: str) -> Decimal:
 
 def _readable(digits: str) -> bool:
     """Can ``Decimal`` read these digits? The regex module knows digits of newer Unicode
-    versions than Python's own tables (U+10D40), and those have no value here."""
-    return digits.replace(".", "").replace(",", "").isdecimal()
+    versions than Python's own tables (U+10D40), and those have no value here. A run of
+    digits longer than any amount (1.000.000.000...) is no amount either."""
+    return len(digits) <= MAX_DIGIT_CHARS and digits.replace(".", "").replace(",", "").isdecimal()
 
 
 class NumberWords:
@@ -162,7 +169,9 @@ class NumberFinder:
         # 'tỷ lệ', 'tỷ giá' are nouns, not the scale 'tỷ' (giảm một nửa tỷ lệ hộ nghèo)
         compounds = alternation(spec["scale_compounds"])
         not_compound = rf"(?!(?i:{compounds})(?![\p{{L}}\p{{M}}]))" if all_forms else ""
-        scales = rf"(?:\s+{not_compound}(?:{scale_alt})(?![\p{{L}}\p{{M}}]))*"
+        # at most a few scale words (nghìn tỷ): a longer run is no number, and its value would overflow
+        scale = rf"{_SP}+{not_compound}(?:{scale_alt})(?![\p{{L}}\p{{M}}])"
+        scales = rf"(?:{scale}){{0,{MAX_SCALE_WORDS}}}"
         def single(n: str, s: str, left: str = _LEFT) -> str:
             return rf"{left}(?P<{n}>{_DIGITS}){_RIGHT}(?P<{s}>{scales})"
 
@@ -171,18 +180,18 @@ class NumberFinder:
         first_unit = rf"(?P<ua>{_range_units(data['units.json'])})?" if all_forms else "(?P<ua>(?!))?"
         self.digit_rx = regex.compile(
             single("a", "sa")
-            + rf"(?:{first_unit}(?:\s*[-–]\s*|\s+(?:{joiners})\s+)"
+            + rf"(?:{first_unit}(?:{_SP}*[-–]{_SP}*|{_SP}+(?:{joiners}){_SP}+)"
             + single("b", "sb", _LEFT_IN_RANGE) + r"(?(ua)(?=(?P=ua)(?![\p{L}\p{M}\d])))" + ")?"
         )
         self.approx = {k: Decimal(v) for k, v in spec["approx_quantifiers"].items()}
         approx_alt = trie_alternation(self.approx)
         self.approx_rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{approx_alt}){scales}(?![\p{{L}}\p{{M}}])")
         vocab = trie_alternation(self.words.vocabulary)
-        self.words_rx = re.compile(rf"{RE_WORD_START}(?:{vocab})(?:\s+(?:{vocab}))*{RE_WORD_END}", re.I)
+        self.words_rx = re.compile(rf"{RE_WORD_START}(?:{vocab})(?:{_SP}+(?:{vocab}))*{RE_WORD_END}", re.I)
         self.compound_rx = regex.compile(rf"(?i:{compounds})(?![\p{{L}}\p{{M}}])")
-        self._init_shares(spec, scales)
+        self._init_shares(spec, scale)
 
-    def _init_shares(self, spec: dict, scales: str) -> None:
+    def _init_shares(self, spec: dict, scale: str) -> None:
         shares = spec["shares"]
         self.share_words = {k: Decimal(v) for k, v in shares["words"].items()}
         digit_words = {**spec["digits"], **spec["variants"], **{w: 10 for w in spec["ten"]}}
@@ -190,15 +199,15 @@ class NumberFinder:
         word_alt = trie_alternation(self.fraction_words)
         self.share_rx = regex.compile(
             rf"(?<![\p{{L}}\p{{M}}])(?i:(?P<whole>{trie_alternation(self.share_words)})"
-            rf"|(?P<num>{word_alt})\s+(?:{alternation(shares['fraction_joiners'])})\s+(?P<den>{word_alt}))"
+            rf"|(?P<num>{word_alt}){_SP}+(?:{alternation(shares['fraction_joiners'])}){_SP}+(?P<den>{word_alt}))"
             r"(?![\p{L}\p{M}])")
         # '2/3' is a date as often as a share: a share only after a word that takes one (giảm 2/3)
         self.share_before_rx = regex.compile(
-            rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(shares['digit_fraction_after'])})\s+$")
+            rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(shares['digit_fraction_after'])}){_SP}+$")
         multiples = spec["multiples"]
         self.multiple_words = {k: Decimal(v) for k, v in multiples["words"].items()}
         self.multiple_rx = regex.compile(
-            rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(multiples['markers'])})\s+"
+            rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(multiples['markers'])}){_SP}+"
             rf"(?P<n>(?i:{alternation(self.multiple_words)}))(?![\p{{L}}\p{{M}}])")
         # 'nửa tỷ', 'nửa triệu': half of a scale is a number, not a share
         # key words, one of which each pattern needs: a cheap test keeps the patterns off most sentences
@@ -209,7 +218,7 @@ class NumberFinder:
         self.share_keys = tuple(self.share_word_keys | self.multiple_keys | self.half_keys | {"/"})
         self.approx_keys = tuple({w.split()[0].lower() for w in self.approx})
         self.half_scale_rx = regex.compile(
-            rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(shares['half'])})(?P<s>{scales.replace(')*', ')+')})")
+            rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(shares['half'])})(?P<s>(?:{scale}){{1,{MAX_SCALE_WORDS}}})")
 
     def _scale(self, words: str) -> Decimal:
         factor = Decimal(1)
@@ -301,6 +310,8 @@ class NumberFinder:
         return found
 
     def _from_words(self, m: re.Match) -> NumberMention | None:
+        if len(m.group().split()) > MAX_NUMBER_WORDS:
+            return None            # 'một một một ...': no number is said in so many words
         spans = [(m.start() + w.start(), m.start() + w.end()) for w in _WORD.finditer(m.group())]
         lowered = [m.string[a:b].lower() for a, b in spans]
         if self.all_forms:
@@ -342,4 +353,4 @@ def _range_units(spec: dict) -> str:
     sensitive = [f for u in spec["units"] if u.get("case_sensitive") for f in u["forms"] if f != "%"]
     insensitive = [f for u in spec["units"] if not u.get("case_sensitive") for f in u["forms"] if f != "%"]
     words = rf"(?i:{trie_alternation(insensitive)})" + (f"|{trie_alternation(sensitive)}" if sensitive else "")
-    return rf"\s*%|\s+(?:{words})(?![\p{{L}}\p{{M}}\d])"
+    return rf"{_SP}*%|{_SP}+(?:{words})(?![\p{{L}}\p{{M}}\d])"

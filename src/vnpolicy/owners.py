@@ -43,8 +43,10 @@ class OwnerFinder:
         self.bracket_rx = regex.compile(r"(?:\p{Lu}[\p{L}\p{M}]*\s+){0,3}\p{Lu}[\p{L}\p{M}]*\s*\(\s*$")
         self.possessor_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['plans_of_owner'])})\s+$")
 
-    def attach(self, text: str, c: Candidate, sentences: list[Sentence], pieces: ArticlePieces,
-               layout: Layout, earlier_targets: list[Candidate]) -> None:
+    def attach(self, text: str, c: Candidate, pieces: ArticlePieces, layout: Layout,
+               targets_of: dict[int, list[Candidate]]) -> None:
+        """The owner of target ``c``; ``targets_of`` holds the targets of each sentence (those of
+        the sentences before ``c``'s have their owners already)."""
         mentions = self._mentions(text, c.sentence, pieces)
         amount_start = c.number.start
         before = [a for a in mentions if a.end <= amount_start and not self._is_oblique(text, a)]
@@ -59,9 +61,9 @@ class OwnerFinder:
             if before_cue:
                 before = before_cue
         if before:
-            c.actor = self._subject_over_place(text, before, cue.start if cue else amount_start)
+            c.actor = self._subject_over_place(text, before, cue.start if cue else amount_start, c.sentence.start)
             return
-        governing = self._governor_owner(text, c, pieces, layout, earlier_targets)
+        governing = self._governor_owner(text, c, pieces, layout, targets_of)
         if governing is not None:         # a breakdown or continuation: its governor's owner
             c.actor, c.actor_inherited = governing, True
             return
@@ -71,7 +73,7 @@ class OwnerFinder:
             c.actor = after[0]
             return
         c.actor_inherited = True
-        inherited = self._inherited(text, c, sentences, pieces, earlier_targets)
+        inherited = self._inherited(text, c, pieces, targets_of)
         if inherited is None:
             c.actor_inherited = False
         else:
@@ -79,40 +81,42 @@ class OwnerFinder:
 
     BACK = 5     # sentences searched back for an owner to inherit
 
-    def _inherited(self, text: str, c: Candidate, sentences: list[Sentence], pieces: ArticlePieces,
-                   earlier_targets: list[Candidate]) -> ActorMention | None:
+    def _inherited(self, text: str, c: Candidate, pieces: ArticlePieces,
+                   targets_of: dict[int, list[Candidate]]) -> ActorMention | None:
         """The owner from the nearest sentence before that has one: the owner of its last target,
         else the first owner it names; for a target with none before it, the lead's first actor."""
         index = c.sentence.index
         for back in range(index - 1, max(-1, index - 1 - self.BACK), -1):
-            owned = [t.actor for t in earlier_targets if t.sentence.index == back and t.actor is not None]
+            owned = [t.actor for t in targets_of.get(back, ()) if t.actor is not None]
             if owned:
                 return owned[-1]
             named = [a for a in pieces[back]["actors"] if not self._is_oblique(text, a)]
             if named:
                 return named[0]
-        lead = [a for s in sentences if s.paragraph <= 1 for a in pieces[s.index]["actors"]]
-        return lead[0] if lead else None
+        return pieces.first_lead_actor()
 
-    def _subject_over_place(self, text: str, before: list[ActorMention], limit: int) -> ActorMention:
+    def _subject_over_place(self, text: str, before: list[ActorMention], limit: int,
+                            sentence_start: int) -> ActorMention:
         """The nearest owner before the cue, unless it is a place and an organisation opens the
         clause as its subject (Foxconn đã đầu tư ... Việt Nam và đang có kế hoạch ...)."""
         nearest = before[-1]
         if nearest.type not in _PLACES:
             return nearest
-        clause_start = max([m.end() for m in _CLAUSE_EDGE.finditer(text, 0, limit)], default=0)
+        clause_start = _clause_start(text, sentence_start, limit)
+        if clause_start is None:
+            return nearest
         for a in before:
             if a.start >= clause_start and a.type not in _PLACES and not text[clause_start:a.start].strip():
                 return a
         return nearest
 
     def _governor_owner(self, text: str, c: Candidate, pieces: ArticlePieces, layout: Layout,
-                        earlier_targets: list[Candidate]) -> ActorMention | None:
+                        targets_of: dict[int, list[Candidate]]) -> ActorMention | None:
         """The owner of the sentence that governs the target's (Trong đó, ...; a list under a
         colon): that of its last target, else the first owner it names."""
         governor = layout.governor[c.sentence.index]
         while governor is not None:
-            owned = [t.actor for t in earlier_targets if t.sentence.index == governor and t.actor is not None]
+            owned = [t.actor for t in targets_of.get(governor, ()) if t.actor is not None]
             if owned:
                 return owned[-1]
             named = [a for a in pieces[governor]["actors"] if not self._is_oblique(text, a)]
@@ -143,3 +147,19 @@ class OwnerFinder:
             start = bracket.start()         # judge the place the brackets follow
         before = text[max(0, start - 25):start]
         return bool(self.location_rx.search(before)) and not self.possessor_rx.search(before)
+
+
+def _clause_start(text: str, sentence_start: int, limit: int) -> int | None:
+    """Where the clause that ``limit`` lies in starts: after the last clause edge before it. The
+    edges are looked for in the sentence; before it, only the last mark matters (the words of an
+    earlier sentence stand between it and any subject): a clause edge or the start of the text
+    there opens the clause at the sentence, anything else leaves it open (None)."""
+    edges = [m.end() for m in _CLAUSE_EDGE.finditer(text, sentence_start, limit)]
+    if edges:
+        return edges[-1]
+    last = sentence_start - 1
+    while last >= 0 and text[last].isspace():
+        last -= 1
+    if last < 0 or text[last] == "(" or text[last] in ",;:" and text[last + 1].isspace():
+        return last + 1
+    return None

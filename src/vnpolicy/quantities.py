@@ -50,6 +50,9 @@ class Quantity:
 
 class QuantityReader:
     ELIDED_REACH = 2      # sentences back on the same line that an elided unit may come from
+    # Numbers read per sentence, at most (the corpora's most, in a page's boilerplate, is 183):
+    # far more than the candidates judged per sentence (``CandidateFinder.MAX_PER_SENTENCE``).
+    MAX_PER_SENTENCE = 256
 
     def __init__(self, data: LanguageData):
         self.numbers = NumberFinder(data, all_forms=True)
@@ -60,18 +63,26 @@ class QuantityReader:
         self.change_to_rx = regex.compile(rf"[\s,]*(?i:{alternation(data['units.json']['change_to'])})\s+")
 
     def article(self, text: str, sentences: Sequence[Sentence],
-                keep: Callable[[Sentence, NumberMention], bool] | None = None) -> dict[int, list[Quantity]]:
+                keep: Callable[[Sentence, NumberMention], bool] | None = None,
+                unread: dict[int, int] | None = None) -> dict[int, list[Quantity]]:
         """The quantities of each sentence (by ``Sentence.index``), elided units filled in from
         the sentences before it. The numbers are read in one pass over the whole text (one
         regex call, not one per sentence) and dealt to their sentences; none crosses a
         sentence's end. ``keep`` drops numbers before their units are read (a year, a document
-        number: they are neither quantities nor donors of a unit)."""
+        number: they are neither quantities nor donors of a unit). Of a sentence with more than
+        ``MAX_PER_SENTENCE`` numbers the rest are not read: ``unread`` receives how many, by
+        sentence index."""
         starts = [s.start for s in sentences]
         numbers: list[list[NumberMention]] = [[] for _ in sentences]
         for n in self.numbers.find(text):
             i = bisect.bisect_right(starts, n.start) - 1
             if i >= 0 and n.end <= sentences[i].end and (keep is None or keep(sentences[i], n)):
                 numbers[i].append(n)
+        for i, found in enumerate(numbers):
+            if len(found) > self.MAX_PER_SENTENCE:
+                if unread is not None:
+                    unread[sentences[i].index] = len(found) - self.MAX_PER_SENTENCE
+                del found[self.MAX_PER_SENTENCE:]
         out: dict[int, list[Quantity]] = {}
         for i, s in enumerate(sentences):
             earlier = [q for prev in sentences[max(0, i - self.ELIDED_REACH):i]
@@ -84,14 +95,15 @@ class QuantityReader:
         """The quantities of text[start:end]; ``earlier`` are those an elided unit may come from;
         ``numbers`` the numbers already found there."""
         numbers = self.numbers.find(text, start, end) if numbers is None else numbers
-        units = [self.units.of(text, n, end) for n in numbers]
+        units = [self.units.of(text, n, end, start=start) for n in numbers]
         for i, n in enumerate(numbers):
             if units[i] is None and i + 1 < len(numbers):
                 units[i] = self._shared(text, n, numbers[i + 1], units[i + 1])
         out: list[Quantity] = []
+        donor = self._donor(earlier)          # kept up to date: no rescan of the quantities before
         for n, unit in zip(numbers, units):
             if unit is None and n.scaled:
-                unit = self._elided(list(earlier) + out)
+                unit = self._elided(donor)
             if unit is None and out and out[-1].unit is not None and self.change_to_rx.fullmatch(text, out[-1].end, n.start):
                 u = out[-1].unit                # 'từ 16 tỉnh lên 42': the end counts what the start does
                 unit = UnitMention(u.start, u.end, u.code, u.dimension, "elided")
@@ -99,6 +111,7 @@ class QuantityReader:
             comparator = self.comparators.around(text, n.start, own_end, n.value_max is not None, n.approx,
                                                  start=start, end=end)
             out.append(Quantity(n, unit, comparator))
+            donor = self._donor(out[-1:]) or donor
         return out
 
     def _shared(self, text: str, n: NumberMention, whole: NumberMention, unit: UnitMention | None) -> UnitMention | None:
@@ -110,12 +123,20 @@ class QuantityReader:
         return UnitMention(unit.start, unit.end, unit.code, unit.dimension, "shared")
 
     @staticmethod
-    def _elided(before: list[Quantity]) -> UnitMention | None:
-        """'93.000 tỷ (kế hoạch 83.000 tỷ)': the unit of the last scaled quantity that has one."""
+    def _donor(before: Sequence[Quantity]) -> Quantity | None:
+        """The last of ``before`` whose unit a scaled number without one may take: a scaled
+        quantity with a unit that is no rate ('1 tỷ lít mỗi tháng, bù lỗ 800 tỷ' is not 800 tỷ
+        lít/tháng), no share and no ratio."""
         for q in reversed(before):
-            # a rate is no donor: '1 tỷ lít mỗi tháng, bù lỗ 800 tỷ' is not 800 tỷ lít/tháng
             if q.number.scaled and q.unit is not None and q.unit.dimension not in ("percent", "ratio") \
                     and "/" not in q.unit.code:
-                u = q.unit
-                return UnitMention(u.start, u.end, u.code, u.dimension, "elided")
+                return q
         return None
+
+    @staticmethod
+    def _elided(donor: Quantity | None) -> UnitMention | None:
+        """'93.000 tỷ (kế hoạch 83.000 tỷ)': the unit of the last scaled quantity that has one."""
+        if donor is None:
+            return None
+        u = donor.unit
+        return UnitMention(u.start, u.end, u.code, u.dimension, "elided")

@@ -5,6 +5,8 @@ line break always ends a sentence. Inside a line a sentence ends at . ! ? … fo
 space and a capital letter, digit or quote, except after an abbreviation (TP., ThS.) or
 a single capital initial (ông A.). Decimals (37,6) and TP.HCM never split. Scraped text
 that lost the space after a full stop (làn.Từ) is split there too.
+No sentence is longer than ``MAX_SENTENCE`` characters: a longer run without a stop is cut
+at a clause mark or a space, so that no step reads more than that at a time.
 """
 from __future__ import annotations
 
@@ -59,7 +61,7 @@ class Segmenter:
     def _split_line(self, line: str, offset: int, paragraph: int, out: list[Sentence]) -> None:
         start = 0
         for m in _BOUNDARY.finditer(line):
-            if self._is_abbreviation(line[:m.start()]):
+            if self._is_abbreviation(line[max(0, m.start() - 40):m.start()]):   # only its end is read
                 continue
             self._emit(line, offset, start, m.end("close"), paragraph, out)
             start = m.end()
@@ -67,9 +69,51 @@ class Segmenter:
 
     @staticmethod
     def _emit(line: str, offset: int, start: int, end: int, paragraph: int, out: list[Sentence]) -> None:
-        while start < end and line[start].isspace():
-            start += 1
-        while end > start and line[end - 1].isspace():
-            end -= 1
-        if end > start:
-            out.append(Sentence(offset + start, offset + end, paragraph, len(out)))
+        """The sentence line[start:end] without its edge spaces, in pieces if it is too long."""
+        while True:
+            while start < end and line[start].isspace():
+                start += 1
+            stop = end
+            while stop > start and line[stop - 1].isspace():
+                stop -= 1
+            if stop - start <= MAX_SENTENCE:
+                if stop > start:
+                    out.append(Sentence(offset + start, offset + stop, paragraph, len(out)))
+                return
+            cut = stop = _cut(line, start)
+            while line[stop - 1].isspace():
+                stop -= 1
+            out.append(Sentence(offset + start, offset + stop, paragraph, len(out)))
+            start = cut
+
+
+# No sentence is longer than this (the corpora's longest, boilerplate, has 2,774 characters):
+# every step reads a sentence in a time bounded by it, however long a line without a stop is.
+MAX_SENTENCE = 3000
+
+
+def _cut(line: str, start: int) -> int:
+    """Where a run of text too long for one sentence ends: after the last clause mark in the
+    second half of the longest sentence, else at the last space there, else at the limit,
+    moved back to where a grapheme ends (a combining mark belongs to the letter before it)."""
+    limit, half = start + MAX_SENTENCE, start + MAX_SENTENCE // 2
+    best = max(line.rfind(mark, half, limit) for mark in ",;:")
+    if best >= half:
+        return best + 1
+    best = line.rfind(" ", half, limit)
+    if best >= half:
+        return best
+    cut = limit
+    while cut > half and not _grapheme_boundary(line, cut):
+        cut -= 1
+    return cut
+
+
+def _grapheme_boundary(line: str, i: int) -> bool:
+    """Does a grapheme end before line[i]? Read from a few graphemes back, which is where the
+    rules (a mark joins the letter before it, a pair of flags is one) have settled."""
+    start = max(0, i - 16)
+    return any(m.end() == i for m in _GRAPHEME.finditer(line, start, min(len(line), i + 16)))
+
+
+_GRAPHEME = regex.compile(r"\X")

@@ -67,10 +67,14 @@ class TargetAssembler:
         year = min(years, key=lambda y: (-years[y], y))
         return dt.date(year, 12, 31)
 
-    def candidates(self, text: str, sentences: list[Sentence], published: dt.date | None) -> list[Candidate]:
-        """The accepted candidates (targets), their fields attached."""
+    def candidates(self, text: str, sentences: list[Sentence], published: dt.date | None,
+                   skipped: list[tuple[Sentence, int]] | None = None) -> list[Candidate]:
+        """The accepted candidates (targets), their fields attached; ``skipped`` receives the
+        sentences whose quantities were not all judged, with the number left out."""
         view, scored = self.scored_candidates(text, sentences, published)
         pieces = view.pieces
+        if skipped is not None:
+            skipped.extend(pieces.skipped)
         accepted = [c for c in scored if self.decision.accepts(c.probability)]
         for c in accepted:
             c.reasons = self.decision.reasons(c.features)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import bisect
 import functools
 import re
 
@@ -98,8 +99,10 @@ class TriggerFinder:
         m = self.opener_rx.match(sentence)
         return m.end() if m else None
 
+    @functools.lru_cache(maxsize=256)
     def continues_context(self, sentence: str) -> bool:
-        """Does ``sentence`` carry on from the one before (Bên cạnh đó, ... cũng ...)?"""
+        """Does ``sentence`` carry on from the one before (Bên cạnh đó, ... cũng ...)? (Asked once
+        per target: the answer is kept for the other targets of the sentence.)"""
         return bool(self.context_rx.search(sentence))
 
     def cues(self, text: str, pos: int = 0, endpos: int | None = None) -> list[Cue]:
@@ -110,7 +113,7 @@ class TriggerFinder:
             kind = self.kind_of.get(word)
             if kind is None:
                 continue             # matched by a case folding the lexicon does not share
-            if m.group()[0].isupper() and text[pos:m.start()].rstrip()[-1:] not in ("", ":", '"', "'", "(", "-", "."):
+            if m.group()[0].isupper() and _last_char_before(text, pos, m.start()) not in ("", ":", '"', "'", "(", "-", "."):
                 continue             # capitalised mid-sentence: a name (Cần Thơ), not a cue
             if kind == "neutral":
                 continue
@@ -124,43 +127,23 @@ class TriggerFinder:
 
     def _outside_closed_brackets(self, text: str, cues: list[Cue], amount_start: int) -> list[Cue]:
         """Drop cues inside a parenthesis that closes before the amount: an aside governs nothing after it."""
-        closed = [(a, b) for a, b in self._sentence_facts(text)[0] if b < amount_start]
-        if not closed:
-            return cues
-        return [c for c in cues if not any(a < c.start and c.end <= b for a, b in closed)]
+        closes = self._facts(text).innermost_close
+        return [c for c in cues if not (0 <= closes(c.start) < amount_start)]
 
     @functools.lru_cache(maxsize=256)
-    def _sentence_facts(self, text: str) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
-        """Per sentence, computed once for all its amounts: the bracket pairs (open, close) and
-        where rate words end."""
-        closed: list[tuple[int, int]] = []
-        stack: list[int] = []
-        for m in _BRACKET.finditer(text):
-            if m.group() == "(":
-                stack.append(m.start())
-            elif stack:
-                closed.append((stack.pop(), m.start()))
-        rates = tuple(m.end() for m in self.rate_rx.finditer(text))
-        return tuple(closed), rates
+    def _facts(self, text: str) -> "_SentenceFacts":
+        """What every amount of a sentence reads, found once for all of them (``text`` is the sentence)."""
+        return _SentenceFacts(text, self)
 
-    @staticmethod
-    def _bare_aside(text: str, cues: list[Cue], amount_start: int) -> bool:
+    def _bare_aside(self, text: str, cues: list[Cue], amount_start: int) -> bool:
         """An amount alone in brackets ('(34,7%)', '(gần 14.183 tỷ đồng)') restates or illustrates;
         it sets nothing unless a target cue stands inside the brackets with it."""
-        open_at = text.rfind("(", 0, amount_start)
-        if open_at < 0 or text.rfind(")", 0, amount_start) > open_at:
+        open_at = self._facts(text).last_open_before(amount_start)
+        if open_at < 0:
             return False
         inside = text[open_at + 1:amount_start]
         has_cue = any(c.kind == "target" and open_at < c.start < amount_start for c in cues)
         return not has_cue and len(inside.split()) <= 3
-
-    def _last_reset(self, text: str, start: int, end: int, commas: bool = False) -> int:
-        """Position after the last clause break (optionally commas too) or future-time phrase in text[start:end]."""
-        last = start
-        for rx in (self.clause_reset_rx if commas else self.strong_reset_rx, self.future_rx):
-            for m in rx.finditer(text, start, end):
-                last = max(last, m.end())
-        return last
 
     def is_price(self, text: str, amount_start: int, unit_code: str | None, unit_dimension: str | None) -> bool:
         """Prices and fees: money per item (đồng/kg, USD/tấn) or a price noun just before the amount."""
@@ -170,7 +153,7 @@ class TriggerFinder:
                 return True
         if unit_dimension == "currency":
             # the priced thing may sit before a bracketed aside: 'Giá vé tháng (học sinh, sinh viên) sẽ tăng'
-            clause_start = text.rfind(";", 0, amount_start) + 1
+            clause_start = text.rfind(";", max(0, amount_start - 100), amount_start) + 1
             window = text[max(clause_start, amount_start - 100):amount_start]
             return bool(self.price_rx.search(window))
         return False
@@ -188,12 +171,13 @@ class TriggerFinder:
         if self.change_start_rx.search(text, max(0, amount_start - 6), amount_start) \
                 and self.change_end_rx.match(text[after_unit:after_unit + 20]):
             return Decision("status", None, "start_of_change")
-        if any(end <= amount_start for end in self._sentence_facts(text)[1]):
+        facts = self._facts(text)
+        if facts.rate_ends and facts.rate_ends[0] <= amount_start:
             return Decision("attribute", None, "rate")
-        clause_end = self.clause_reset_rx.search(text, after_unit)
-        if self.status_in_clause_rx.search(text, after_unit, clause_end.start() if clause_end else len(text)):
+        clause_end = facts.clause_end(after_unit)
+        if facts.within(self.status_in_clause_rx, after_unit, clause_end):
             return Decision("status", None, "present_state_after")
-        if self.condition_after_rx.search(text, after_unit, clause_end.start() if clause_end else len(text)):
+        if facts.within(self.condition_after_rx, after_unit, clause_end):
             return Decision("condition", None, "eligibility_condition")
         if self._bare_aside(text, cues, amount_start):
             return Decision("status", None, "bracketed_aside")
@@ -205,7 +189,7 @@ class TriggerFinder:
             blocker = next((c for c in earlier if c.kind in ("forecast", "condition")), None)
             if blocker is not None:
                 return Decision(blocker.kind, blocker, f"{blocker.kind}_over_weak_target")
-            reset = self._last_reset(text, 0, nearest.start)
+            reset = facts.last_reset(nearest.start)
             past = next((c for c in earlier if c.kind == "status" and c.word not in self.non_blocking
                          and reset <= c.start < nearest.start), None)
             if past is not None:
@@ -218,3 +202,112 @@ class TriggerFinder:
         if any(c.kind == "condition" for c in earlier):
             return Decision("condition", nearest, "condition")
         return Decision(nearest.kind, nearest, f"{nearest.kind}_cue")
+
+
+def _last_char_before(text: str, start: int, end: int) -> str:
+    """The last character of text[start:end] that is no space ('' if none): ``rstrip()[-1:]``
+    without copying the text."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return text[end - 1] if end > start else ""
+
+
+class _SentenceFacts:
+    """Per sentence, computed once for all its amounts: the brackets, where rate words end and
+    where clauses are reset, so that judging an amount never rescans its sentence for them."""
+
+    def __init__(self, text: str, finder: TriggerFinder):
+        self.opens: list[int] = []          # every '(' and every ')', in order
+        self.closes: list[int] = []
+        self._events: list[int] = []        # every bracket, and the '(' still open after it (-1: none)
+        self._open_after: list[int] = []
+        self._close_of: dict[int, int] = {}  # '(' -> the ')' that closes it
+        stack: list[int] = []
+        for m in _BRACKET.finditer(text):
+            at = m.start()
+            if m.group() == "(":
+                self.opens.append(at)
+                stack.append(at)
+            else:
+                self.closes.append(at)
+                if stack:
+                    self._close_of[stack.pop()] = at
+            self._events.append(at)
+            self._open_after.append(stack[-1] if stack else -1)
+        self.rate_ends = [m.end() for m in finder.rate_rx.finditer(text)]
+        self._text, self._finder = text, finder
+        self._found: dict[str, tuple[list[int], list[int]]] = {}
+
+    # A clause after an amount is searched as it stands when it is short (most are); in a long
+    # one the sentence's matches, found once, are looked up instead of searching it again for
+    # every amount.
+    SHORT = 200
+
+    def _position(self, pos: int) -> int:
+        """``pos`` as the pattern engine reads it: a negative one counts from the end (the end of
+        a unit borrowed from an earlier sentence is negative here)."""
+        return pos if pos >= 0 else max(0, len(self._text) + pos)
+
+    def clause_end(self, pos: int) -> int:
+        """Where the first clause break or reset at or after ``pos`` starts, else the end."""
+        pos, text, rx = self._position(pos), self._text, self._finder.clause_reset_rx
+        if pos + self.SHORT >= len(text):
+            m = rx.search(text, pos)
+            return m.start() if m else len(text)
+        m = rx.search(text, pos, pos + self.SHORT)
+        if m and m.end() < pos + self.SHORT:         # wholly inside the window: the window did not cut it
+            return m.start()
+        starts = self._starts(rx)
+        i = bisect.bisect_left(starts, pos)
+        return starts[i] if i < len(starts) else len(text)
+
+    def within(self, rx: regex.Pattern, start: int, end: int) -> bool:
+        """Does ``rx`` match inside text[start:end]?"""
+        start = self._position(start)
+        if end - start <= self.SHORT:
+            return rx.search(self._text, start, end) is not None
+        starts, ends = self._matches(rx)
+        i = bisect.bisect_left(starts, start)
+        return i < len(starts) and ends[i] <= end     # matches do not overlap: the first to start ends first
+
+    def _starts(self, rx: regex.Pattern) -> list[int]:
+        return self._matches(rx)[0]
+
+    def _matches(self, rx: regex.Pattern) -> tuple[list[int], list[int]]:
+        """Where the matches of ``rx`` in the sentence start and end, found on first use."""
+        if rx.pattern not in self._found:
+            found = list(rx.finditer(self._text))
+            self._found[rx.pattern] = ([m.start() for m in found], [m.end() for m in found])
+        return self._found[rx.pattern]
+
+    @functools.cached_property
+    def reset_ends(self) -> list[int]:
+        """Where the clause breaks and future-time phrases end (found on first use: few amounts ask)."""
+        finder = self._finder
+        return sorted([m.end() for m in finder.strong_reset_rx.finditer(self._text)]
+                      + [m.end() for m in finder.future_rx.finditer(self._text)])
+
+    def last_reset(self, end: int) -> int:
+        """The end of the last clause break or future-time phrase that ends by ``end``, else 0."""
+        i = bisect.bisect_right(self.reset_ends, end)
+        return self.reset_ends[i - 1] if i else 0
+
+    def last_open_before(self, pos: int) -> int:
+        """The last '(' before ``pos`` when no ')' stands between it and ``pos``, else -1."""
+        i = bisect.bisect_left(self.opens, pos)
+        if not i:
+            return -1
+        open_at = self.opens[i - 1]
+        j = bisect.bisect_left(self.closes, pos)
+        return -1 if j and self.closes[j - 1] > open_at else open_at
+
+    def innermost_close(self, pos: int) -> int:
+        """Where the innermost closed bracket pair around ``pos`` closes, else -1. Pairs nest,
+        so the innermost closes first: a word at ``pos`` lies in a pair that closes before an
+        amount exactly when it lies in this one. (The '(' open at ``pos`` is that of the last
+        bracket before it; when that one is never closed, no pair around it is.)"""
+        k = bisect.bisect_left(self._events, pos) - 1
+        open_at = self._open_after[k] if k >= 0 else -1
+        return self._close_of.get(open_at, -1)
+
+

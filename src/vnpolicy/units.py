@@ -126,16 +126,17 @@ class UnitFinder:
             return UnitMention(m.start("unit"), m.end(), code, "rate", "ratio")
         return None
 
-    def of(self, text: str, number: NumberMention, end: int | None = None, open_class: bool = True) -> UnitMention | None:
+    def of(self, text: str, number: NumberMention, end: int | None = None, open_class: bool = True,
+           start: int = 0) -> UnitMention | None:
         """The unit of ``number``: the one written after it (``after``, counted nouns read as an
         open class unless told otherwise), else the one its words imply (*một nửa*, *2/3*: %;
-        *gấp đôi*, *gấp 3*: times)."""
+        *gấp đôi*, *gấp 3*: times), read within text[start:end] (the sentence)."""
         if number.kind == "share":
             return UnitMention(number.start, number.end, "%", "percent", "implied")
         unit = self.after(text, number.end, end, open_class)
         if unit is None or unit.dimension == "count":
             # 'gấp đôi con số năm trước': what follows a multiple is the thing multiplied
-            m = self.times_before_rx.search(text, max(0, number.start - 12), number.start)
+            m = self.times_before_rx.search(text, max(start, number.start - 12), number.start)
             if m:
                 word_end = m.start() + len(m.group().rstrip())
                 return UnitMention(m.start(), word_end, "times", "ratio", "implied")
@@ -246,6 +247,16 @@ def _may_start_unit(text: str, pos: int, end: int) -> bool:
     return False
 
 
+def _reach(text: str, pos: int, width: int = 200) -> int:
+    """How far the words after ``pos`` are read when no end is given: past the spaces there and
+    ``width`` characters on, farther than any unit reaches. (An end is always given to the
+    pattern engine: without one, a pattern that needs a character the text lacks, such as '%',
+    scans the rest of the text for it on every call.)"""
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return min(len(text), pos + width)
+
+
 def _shift(token, by: int):
     from .tokens import Token
     return Token(token.start + by, token.end + by, token.text, token.tag)
@@ -271,7 +282,7 @@ class LexiconReading:
         self.never_rx = regex.compile(rf"\s*(?i:{alternation(nouns['never_units'])}){_END}")
 
     def after(self, text: str, pos: int, end: int | None = None) -> UnitMention | None:
-        end = len(text) if end is None else end
+        end = _reach(text, pos) if end is None else end
         for rx in (self.percent_rx, self.measure_rx):
             m = rx.match(text, pos, end)
             if m:
@@ -290,7 +301,7 @@ class LexiconReading:
         return None
 
     def is_time_noun(self, text: str, pos: int, end: int | None = None) -> bool:
-        end = len(text) if end is None else end
+        end = _reach(text, pos) if end is None else end
         if self.percent_rx.match(text, pos, end) or self.measure_rx.match(text, pos, end):
             return False
         return bool(self.never_rx.match(text, pos, end))
