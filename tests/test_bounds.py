@@ -24,7 +24,7 @@ def quantities(text: str):
     extractor = default_extractor()
     norm = normalize(text)
     sentences = extractor.segmenter.sentences(norm.text)
-    found = extractor.assembler.recognisers.quantities.article(norm.text, sentences)
+    found = extractor.assembler.finder.quantities.article(norm.text, sentences)
     out = []
     for s in sentences:
         for q in found[s.index]:
