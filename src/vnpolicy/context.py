@@ -29,6 +29,10 @@ class Layout:
     """Headline, lead, governors and list items of an article, and (on demand) the passage
     period in force at each sentence."""
 
+    # Passage periods looked back through, at most (a target takes the nearest that is not in
+    # the past; in the corpora, dev and train no target reads more than 5 of them).
+    OPENERS_BACK = 16
+
     def __init__(self, headline: int | None, lead: frozenset[int], governor: tuple[int | None, ...],
                  list_item: tuple[bool, ...], opener_of):
         self.headline = headline            # sentence index of the headline, if the article has one
@@ -37,6 +41,7 @@ class Layout:
         self.list_item = list_item          # per sentence: is it an item of a list
         self._opener_of = opener_of         # sentence index -> the passage-opening time it states
         self._periods: list[TimeMention | None] = []
+        self._began: list[int] = []         # per sentence: where the period in force at it began
 
     def position(self, index: int) -> str:
         if index == self.headline:
@@ -48,14 +53,17 @@ class Layout:
         return index == self.headline or index in self.lead
 
     def openers_back(self, index: int):
-        """The passage-opening times at or before sentence ``index``, nearest first."""
+        """The passage-opening times at or before sentence ``index``, nearest first, at most
+        ``OPENERS_BACK`` of them. Each step jumps to the sentence before the period began, so a
+        long passage without an opener costs one step, not one per sentence."""
         self.period(index)
-        last = None
-        for i in range(index, -1, -1):
-            opener = self._periods[i]
-            if opener is not None and opener is not last:
-                last = opener
-                yield opener
+        i = index
+        for _ in range(self.OPENERS_BACK):
+            opener = self._periods[i] if i >= 0 else None
+            if opener is None:
+                return
+            yield opener
+            i = self._began[i] - 1
 
     def period(self, index: int) -> TimeMention | None:
         """The passage period in force at sentence ``index`` (its own opener included). Time
@@ -63,7 +71,12 @@ class Layout:
         while len(self._periods) <= index:
             i = len(self._periods)
             opener = self._opener_of(i)
-            self._periods.append(opener if opener is not None else (self._periods[-1] if self._periods else None))
+            if opener is not None or not self._periods:
+                self._periods.append(opener)
+                self._began.append(i)
+            else:
+                self._periods.append(self._periods[-1])
+                self._began.append(self._began[-1])
         return self._periods[index]
 
 
