@@ -21,6 +21,10 @@ def sentences(text):
     ("Ông nói: \"Sẽ đạt 5%.\" Sau đó ông đi.", ["Ông nói: \"Sẽ đạt 5%.\"", "Sau đó ông đi."]),
     # scraped feeds lose the space after a full stop: a lower-case word's stop before a capitalised word
     ("Tuyến đường sẽ có 6 làn.Từ khi thông xe, lưu lượng tăng.", ["Tuyến đường sẽ có 6 làn.", "Từ khi thông xe, lưu lượng tăng."]),
+    # ... and after a number or a percentage; a number opening the line is a list label
+    ("Kim ngạch tăng 12%.Năm tới sẽ cao hơn.", ["Kim ngạch tăng 12%.", "Năm tới sẽ cao hơn."]),
+    ("Khánh thành vào ngày 2/9.Sau đó mở rộng.", ["Khánh thành vào ngày 2/9.", "Sau đó mở rộng."]),
+    ("3.Bảo đảm an toàn lao động.", ["3.Bảo đảm an toàn lao động."]),
     ("Xem thêm tại vnexpress.net Để biết thêm.", ["Xem thêm tại vnexpress.net Để biết thêm."]),
     ("Ông Trần Văn B.Hùng đến.", ["Ông Trần Văn B.Hùng đến."]),
 ])

@@ -29,10 +29,11 @@ class Sentence:
 
 
 # A sentence ends at . ! ? … and the space after it before a capital, digit or quote; or, in
-# feeds that lost their spacing ('mở rộng lên 4 làn.Từ khi ...'), with no space at all between
-# a lower-case word's full stop and a capitalised word (TP.HCM and decimals keep theirs).
+# feeds that lost their spacing ('mở rộng lên 4 làn.Từ khi ...', 'đạt 45%.Theo ...'), with no
+# space at all between the full stop after a lower-case word, a number or '%' and a capitalised
+# word (TP.HCM and decimals keep theirs; a number opening the line is a list label: '7.Đảm bảo').
 _BOUNDARY = regex.compile(
-    r"(?<=[.!?…])(?P<close>[\"')\]]*)(?:\s+(?=[\"'(\[]?[\p{Lu}\d])|(?<=\p{Ll}[.!?…][\"')\]]*)(?=\p{Lu}\p{Ll}))")
+    r"(?<=[.!?…])(?P<close>[\"')\]]*)(?:\s+(?=[\"'(\[]?[\p{Lu}\d])|(?<=(?:\p{Ll}|\D\d+|%)[.!?…][\"')\]]*)(?=\p{Lu}\p{Ll}))")
 _TOKEN_BEFORE = regex.compile(r"(\S+?)[.!?…]+[\"')\]]*$")
 
 
