@@ -13,6 +13,7 @@ from __future__ import annotations
 import regex
 
 from .candidates import BORROWED_UNITS, Candidate
+from .patterns import alternation
 from .resources import LanguageData
 from .triggers import governing_cue
 
@@ -33,6 +34,8 @@ class MetricFinder:
         self.trim_lengths = sorted({len(p) for p in self.trim_set}, reverse=True)
         self.kept_cues = {w.lower() for w in spec["kept_cues"]}
         self.growth_verbs = {w.lower() for w in spec["growth_verbs"]}
+        passive, benefit = (alternation(spec[k]) for k in ("passive_after_cue", "beneficiary_verbs"))
+        self.passive_rx = regex.compile(rf"(?i)\s+(?:{passive})(?![\p{{L}}\p{{M}}])(?!\s+(?:{benefit})(?![\p{{L}}\p{{M}}]))")
         self.max_before = spec["max_syllables_before"]
         self.max_after = spec["max_syllables_after"]
         stops = sorted(spec["stop_after"], key=len, reverse=True)
@@ -100,8 +103,11 @@ class MetricFinder:
         s = cand.sentence
         amount_start = cand.left
         left = self._metric_left(text, cand, previous, bucket, amount_start)
-        left = max(left, self._after_other_quantity(text, cand, neighbours), text.rfind(":", s.start, amount_start) + 1)
-        before = self._before_segment(text, left, amount_start, bucket)
+        after_other, linked = self._other_quantity(text, cand, neighbours)
+        left = max(left, after_other, text.rfind(":", s.start, amount_start) + 1)
+        # 'tăng ... từ 1,1 triệu lên 1,5 triệu': the words before the first quantity name both
+        right = linked.left if linked is not None and linked.left > left else amount_start
+        before = self._before_segment(text, left, right, bucket)
         after_start = cand.right                       # past the unit and a 'trở lên'
         unit = cand.unit
         if unit is not None and unit.dimension == "count" and unit.source not in BORROWED_UNITS \
@@ -113,14 +119,17 @@ class MetricFinder:
                 right = min(right, t.start)
         return before, self.after(text, after_start, right)
 
-    def _after_other_quantity(self, text: str, cand: Candidate, neighbours: list[Candidate]) -> int:
-        """The words before an amount name it only back to the quantity before it in the sentence
-        (tăng trưởng trên 8% và ... mục tiêu tăng trưởng 8,4%), unless only linking words stand
-        between the two ('từ 400.000 khách hàng lên 2 triệu': the words before the first name both)."""
+    def _other_quantity(self, text: str, cand: Candidate, neighbours: list[Candidate]) -> tuple[int, Candidate | None]:
+        """(where the words before an amount may start, the quantity it is linked to): they name
+        it only back to the quantity before it in the sentence (tăng trưởng trên 8% và ... mục
+        tiêu tăng trưởng 8,4%), unless only linking words stand between the two ('từ 400.000
+        khách hàng lên 2 triệu': the words before the first name both, and that one is linked)."""
         earlier = [q for q in neighbours if q.right <= cand.left and q.sentence.index == cand.sentence.index]
-        if not earlier or self._only_linking_words(text, earlier[-1].right, cand.left):
-            return cand.sentence.start
-        return earlier[-1].right
+        if not earlier:
+            return cand.sentence.start, None
+        if self._only_linking_words(text, earlier[-1].right, cand.left):
+            return cand.sentence.start, earlier[-1]
+        return earlier[-1].right, None
 
     def _only_linking_words(self, text: str, start: int, end: int) -> bool:
         """True when text[start:end] holds nothing but linking verbs (được tăng lên đến)."""
@@ -134,8 +143,9 @@ class MetricFinder:
         if cue and cue.end <= amount_start:
             if cue.word in self.kept_cues:
                 left = max(left, cue.start)
-            elif self._only_linking_words(text, cue.end, amount_start):
-                # 'diện tích trồng điều sẽ được tăng lên': the subject before a modal names the metric
+            elif self._only_linking_words(text, cue.end, amount_start) or self.passive_rx.match(text, cue.end, amount_start):
+                # 'diện tích trồng điều sẽ được tăng lên', 'tuyến đường sẽ được mở rộng lên': the
+                # subject before a modal names the metric
                 breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, s.start, cue.start)]
                 left = max(left, breaks[-1] if breaks else s.start)
             else:

@@ -1,0 +1,31 @@
+"""Which words name the metric of a target (metric.py), on sentences written for the test."""
+import pytest
+
+import vnpolicy
+
+
+def metric_of(text: str, amount: str) -> str:
+    found = [t for t in vnpolicy.extract(text).targets if t.amount.text == amount]
+    assert found, f"no target at {amount!r}"
+    return found[0].metric.text
+
+
+@pytest.mark.parametrize("text, amount, expected", [
+    # 'từ X lên Y': the words before the first quantity name both, without the first
+    ("Bộ đề xuất tăng quân số từ 1,2 triệu lên 1,4 triệu người vào năm 2026.", "1,4 triệu",
+     "tăng quân số … người"),
+    ("Tỉnh phấn đấu nâng số xã đạt chuẩn từ 20 xã lên 45 xã vào năm 2025.", "45",
+     "nâng số xã đạt chuẩn … xã"),
+    # a passive after the cue: its subject is the thing measured
+    ("Theo quy hoạch, đường vành đai sẽ được mở rộng lên 6 làn vào năm 2030.", "6",
+     "đường vành đai sẽ được mở rộng … làn"),
+    ("Dự kiến vốn điều lệ sẽ được nâng lên 8.000 tỷ đồng trong năm 2026.", "8.000 tỷ",
+     "vốn điều lệ sẽ được nâng"),
+])
+def test_metric_words(text, amount, expected):
+    assert metric_of(text, amount) == expected
+
+
+def test_a_beneficiary_subject_stays_out():
+    text = "Theo kế hoạch, các hộ di dời sớm sẽ được hỗ trợ 15 triệu đồng trong năm 2025."
+    assert "hộ" not in metric_of(text, "15 triệu").split()
