@@ -181,3 +181,23 @@ def test_the_lexicon_reading_is_the_one_the_decision_was_trained_on():
     assert UNITS.after(text, text.index("120") + 3) is None
     assert UNITS.after(text, text.index("9 USD") + 1).code == "USD"
     assert UNITS.after(text, text.index("9 USD") + 1, open_class=True).code == "USD/ounce"
+
+
+def test_a_long_text_is_read_by_blocks_as_it_would_be_whole():
+    """Reading a block of sentences at a time (to bound what is held) finds what one pass
+    over the whole text finds, sentence by sentence."""
+    from vnpolicy.pipeline import default_extractor
+    line = "Năm {y}, tỉnh phấn đấu thu hút {i}.000 tỷ đồng vốn và xây dựng {i} căn nhà, tăng {i},5% so với năm trước."
+    text = "\n".join(line.format(y=2000 + i % 30, i=i) for i in range(1, 1500))
+    assert len(text) > 2 * QuantityReader.BLOCK
+    sentences = default_extractor().segmenter.sentences(text)
+
+    def read(block: int) -> dict:
+        reader = QuantityReader(MODEL)
+        reader.BLOCK = block
+        return {i: [(q.number.start, q.number.end, q.number.value, q.unit.code if q.unit else None) for q in qs]
+                for i, qs in reader.article(text, sentences).items()}
+
+    by_blocks, whole = read(QuantityReader.BLOCK), read(len(text) + 1)
+    assert by_blocks == whole
+    assert sum(map(len, whole.values())) > 4000

@@ -53,6 +53,9 @@ class QuantityReader:
     # Numbers read per sentence, at most (the corpora's most, in a page's boilerplate, is 183):
     # far more than the candidates judged per sentence (``CandidateFinder.MAX_PER_SENTENCE``).
     MAX_PER_SENTENCE = 256
+    # Characters of text whose numbers are read in one pass: most articles are one block; a
+    # long one holds one block's matches at a time (a 4 MB article held 44 MB of them at once).
+    BLOCK = 1 << 16
 
     def __init__(self, data: LanguageData):
         self.numbers = NumberFinder(data, all_forms=True)
@@ -66,18 +69,20 @@ class QuantityReader:
                 keep: Callable[[Sentence, NumberMention], bool] | None = None,
                 unread: dict[int, int] | None = None) -> dict[int, list[Quantity]]:
         """The quantities of each sentence (by ``Sentence.index``), elided units filled in from
-        the sentences before it. The numbers are read in one pass over the whole text (one
-        regex call, not one per sentence) and dealt to their sentences; none crosses a
-        sentence's end. ``keep`` drops numbers before their units are read (a year, a document
+        the sentences before it. The numbers are read a block of sentences at a time (one
+        regex pass per block of ``BLOCK`` characters, not one per sentence, nor one over the
+        whole text, whose matches would all be held at once) and dealt to their sentences; none
+        crosses a sentence's end. ``keep`` drops numbers before their units are read (a year, a document
         number: they are neither quantities nor donors of a unit). Of a sentence with more than
         ``MAX_PER_SENTENCE`` numbers the rest are not read: ``unread`` receives how many, by
         sentence index."""
         starts = [s.start for s in sentences]
         numbers: list[list[NumberMention]] = [[] for _ in sentences]
-        for n in self.numbers.find(text):
-            i = bisect.bisect_right(starts, n.start) - 1
-            if i >= 0 and n.end <= sentences[i].end and (keep is None or keep(sentences[i], n)):
-                numbers[i].append(n)
+        for start, end in self._blocks(sentences):
+            for n in self.numbers.find(text, start, end):
+                i = bisect.bisect_right(starts, n.start) - 1
+                if i >= 0 and n.end <= sentences[i].end and (keep is None or keep(sentences[i], n)):
+                    numbers[i].append(n)
         for i, found in enumerate(numbers):
             if len(found) > self.MAX_PER_SENTENCE:
                 if unread is not None:
@@ -89,6 +94,16 @@ class QuantityReader:
                        if prev.paragraph == s.paragraph for q in out[prev.index]]
             out[s.index] = self.sentence(text, s.start, s.end, earlier, numbers[i]) if numbers[i] else []
         return out
+
+    def _blocks(self, sentences: Sequence[Sentence]):
+        """(start, end) of runs of whole sentences, each at least ``BLOCK`` characters long but
+        the last: a long text's numbers are read, and held before their sentences filter
+        them, a block at a time."""
+        first = 0
+        for i, s in enumerate(sentences):
+            if s.end - sentences[first].start >= self.BLOCK or i == len(sentences) - 1:
+                yield sentences[first].start, s.end
+                first = i + 1
 
     def sentence(self, text: str, start: int, end: int, earlier: Sequence[Quantity] = (),
                  numbers: list[NumberMention] | None = None) -> list[Quantity]:
