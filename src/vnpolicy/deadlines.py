@@ -136,7 +136,8 @@ class DeadlineFinder:
         }
         self.rule_keywords = [keywords.get(name, []) for name, _ in self.rules]
         # Rules that cannot match without a four-digit year.
-        self.needs_year = [name in ("period_range", "day_month_year", "bare_year") for name, _ in self.rules]
+        self.needs_year = [name in ("period_range", "day_month_year", "month_year", "year", "bare_year")
+                           for name, _ in self.rules]
         # Every rule needs a digit or one of these words: a sentence with neither is skipped at once.
         # (the digit is looked for first, on its own: one character class scans fast)
         self.quick_rx = regex.compile(rf"(?i){_B}(?:{year}|{quarter}|{month}|{day}|{half}|{rel}){_E}")
