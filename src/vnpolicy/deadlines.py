@@ -134,7 +134,8 @@ class DeadlineFinder:
             "relative_duration_plain": [anchors(spec["duration_plain_units"]), anchors(spec["duration_lead"])],
             "relative": [anchors(self.relative)],
         }
-        self.rule_keywords = [keywords.get(name, []) for name, _ in self.rules]
+        self.rule_keywords = [[frozenset(words) for words in keywords.get(name, [])] for name, _ in self.rules]
+        self.all_keywords = tuple(sorted({k for lists in self.rule_keywords for words in lists for k in words}))
         # Rules that cannot match without a four-digit year.
         self.needs_year = [name in ("period_range", "day_month_year", "month_year", "year", "bare_year")
                            for name, _ in self.rules]
@@ -158,8 +159,9 @@ class DeadlineFinder:
         found: list[TimeMention] = []
         lower = text[pos:endpos].lower()
         has_year = bool(_YEAR_RX.search(lower))
+        present = {k for k in self.all_keywords if k in lower}     # looked for once, for all rules
         for (name, rx), keywords, needs_year in zip(self.rules, self.rule_keywords, self.needs_year):
-            if needs_year and not has_year or not all(any(k in lower for k in words) for words in keywords):
+            if needs_year and not has_year or not all(present & words for words in keywords):
                 continue
             for m in rx.finditer(text, pos, endpos):
                 a, b = m.start() - pos, m.end() - pos
