@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from .patterns import alternation
 from .resources import LanguageData
 
 _YEAR = r"(?:19|20)\d{2}"
@@ -79,7 +80,8 @@ class DeadlineFinder:
         self.relative = spec["relative"]
         self.half_year = spec["half_year"]
         self.duration_units = spec["duration_units"]
-        alt = lambda words: "|".join(sorted(map(regex.escape, words), key=len, reverse=True))
+        # a trie, longest word first like a sorted alternation, but rejecting a position at once
+        alt = alternation
         lead = alt(spec["lead_in"])
         q = alt(list(self.roman) + list(self.quarter_words))
         period = alt(spec["period_words"])
@@ -120,22 +122,26 @@ class DeadlineFinder:
         self.rules = [(name, regex.compile(rf"(?i){_B}{pattern}")) for name, pattern in rules]
         # Words a rule cannot match without: a sentence that lacks them skips the rule unrun.
         # Each phrase is stood for by its longest word, whatever the spacing between its words.
+        # A rule with several lists of them needs a word of each (a duration and its future marker).
         anchors = lambda phrases: tuple(sorted({max(p.lower().split(), key=len) for p in phrases}))
         keywords = {
-            "half_year": anchors(self.half_year),
-            "quarter": anchors(spec["quarter_words"]),
-            "day_month_year_words": anchors(spec["day_words"]), "day_month": anchors(spec["day_words"]),
-            "month_year": anchors(spec["month_words"]), "month": anchors(spec["month_words"]),
-            "year": anchors(spec["year_words"]),
-            "relative_duration": anchors(self.duration_units),
-            "relative_duration_plain": anchors(spec["duration_plain_units"]),
-            "relative": anchors(self.relative),
+            "half_year": [anchors(self.half_year)],
+            "quarter": [anchors(spec["quarter_words"])],
+            "day_month_year_words": [anchors(spec["day_words"])], "day_month": [anchors(spec["day_words"])],
+            "month_year": [anchors(spec["month_words"])], "month": [anchors(spec["month_words"])],
+            "year": [anchors(spec["year_words"])],
+            "relative_duration": [anchors(self.duration_units), anchors(spec["duration_future_markers"])],
+            "relative_duration_plain": [anchors(spec["duration_plain_units"]), anchors(spec["duration_lead"])],
+            "relative": [anchors(self.relative)],
         }
-        self.rule_keywords = [keywords.get(name, ()) for name, _ in self.rules]
+        self.rule_keywords = [[frozenset(words) for words in keywords.get(name, [])] for name, _ in self.rules]
+        self.all_keywords = tuple(sorted({k for lists in self.rule_keywords for words in lists for k in words}))
         # Rules that cannot match without a four-digit year.
-        self.needs_year = [name in ("period_range", "day_month_year", "bare_year") for name, _ in self.rules]
+        self.needs_year = [name in ("period_range", "day_month_year", "month_year", "year", "bare_year")
+                           for name, _ in self.rules]
         # Every rule needs a digit or one of these words: a sentence with neither is skipped at once.
-        self.quick_rx = regex.compile(rf"(?i)\d|{_B}(?:{year}|{quarter}|{month}|{day}|{half}|{rel}){_E}")
+        # (the digit is looked for first, on its own: one character class scans fast)
+        self.quick_rx = regex.compile(rf"(?i){_B}(?:{year}|{quarter}|{month}|{day}|{half}|{rel}){_E}")
         self.lead_rx = regex.compile(rf"(?i)(?:{_B}(?:{lead})\s+)+$")
         baseline = "|".join(_phrases(spec["baseline_before"]))
         self.baseline_rx = regex.compile(rf"(?i)(?:{baseline})\s+$")
@@ -147,14 +153,15 @@ class DeadlineFinder:
     def find(self, text: str, pos: int = 0, endpos: int | None = None) -> list[TimeMention]:
         """Time expressions in text[pos:endpos], with offsets into ``text``."""
         endpos = len(text) if endpos is None else endpos
-        if not self.quick_rx.search(text, pos, endpos):
+        if not (_DIGIT.search(text, pos, endpos) or self.quick_rx.search(text, pos, endpos)):
             return []
         taken = bytearray(endpos - pos + 1)
         found: list[TimeMention] = []
         lower = text[pos:endpos].lower()
         has_year = bool(_YEAR_RX.search(lower))
+        present = {k for k in self.all_keywords if k in lower}     # looked for once, for all rules
         for (name, rx), keywords, needs_year in zip(self.rules, self.rule_keywords, self.needs_year):
-            if keywords and not any(k in lower for k in keywords) or needs_year and not has_year:
+            if needs_year and not has_year or not all(present & words for words in keywords):
                 continue
             for m in rx.finditer(text, pos, endpos):
                 a, b = m.start() - pos, m.end() - pos

@@ -104,14 +104,26 @@ _PREPEND = regex.compile(r"\p{Grapheme_Cluster_Break=Prepend}")
 _CONTROL = regex.compile(r"[\p{Grapheme_Cluster_Break=Control}\r\n]")
 
 
+
+
+def _lowest(rx: regex.Pattern) -> str:
+    """The first code point that ``rx`` matches: every character below it is tested without
+    the pattern (most of a text is: marks start at U+0300, prepended marks at U+0600)."""
+    return next(chr(c) for c in range(0x110000) if rx.match(chr(c)))
+
+
+_LOWEST_EXTEND, _LOWEST_PREPEND = _lowest(_EXTENDS), _lowest(_PREPEND)
+
+
 def _extends(ch: str) -> bool:
     """Does ``ch`` belong to the grapheme before it?"""
-    return _EXTENDS.match(ch) is not None
+    return ch >= _LOWEST_EXTEND and _EXTENDS.match(ch) is not None
 
 
 def _joins_next(text: str, i: int) -> bool:
     """Is text[i] a prepended mark that belongs to the grapheme after it?"""
-    return _PREPEND.match(text, i) is not None and i + 1 < len(text) and _CONTROL.match(text, i + 1) is None
+    return text[i] >= _LOWEST_PREPEND and _PREPEND.match(text, i) is not None \
+        and i + 1 < len(text) and _CONTROL.match(text, i + 1) is None
 
 
 def snap_to_graphemes(text: str, start: int, end: int) -> tuple[int, int]:

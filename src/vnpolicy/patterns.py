@@ -46,3 +46,27 @@ def _pattern(node: dict) -> str:
         # Greedy optional: the longer name wins, the shorter still matches.
         return "(?:" + body + ")?"
     return body
+
+
+def suffix_alternation(words: Iterable[str]) -> str:
+    """A regex (no outer group) matching exactly ``words``, their common endings factored
+    ('(?:tổng\\ )?vốn'): the trie for a pattern run right to left (``regex.REVERSE``), which
+    reads each word from its last character and so rejects a position after one."""
+    trie: dict = {}
+    for word in {w for w in words if w}:
+        node = trie
+        for ch in reversed(word):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _suffix_pattern(trie) or "(?!)"
+
+
+def _suffix_pattern(node: dict) -> str:
+    ends_here = "" in node
+    branches = [_suffix_pattern(child) + regex.escape(ch) for ch, child in sorted(node.items()) if ch != ""]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends_here:
+        return "(?:" + body + ")?"
+    return body

@@ -16,13 +16,16 @@ import re
 
 import regex
 
-from .patterns import RE_WORD_END, RE_WORD_START, alternation, trie_alternation
+from .patterns import RE_WORD_END, RE_WORD_START, alternation, suffix_alternation, trie_alternation
 from .resources import LanguageData
 
 _START = r"(?<![\p{L}\p{M}\d])"
 _END = r"(?![\p{L}\p{M}\d])"
-# Patterns anchored at the end of a window ('... \s*$') run right to left: the engine then
+# Patterns anchored at the end of a window ('... \s*\Z') run right to left: the engine then
 # tries one position, not every one. Only for patterns whose match is used as a yes or no.
+# Their word lists are tries of the words' endings (``suffix_alternation``), read from the
+# right as the engine reads them, and they end at '\Z': a '$' (which may also stand before a
+# final line break, which the spaces before it take anyway) made the engine try every position.
 _REVERSE = regex.REVERSE
 _BRACKET = re.compile(r"[()]")
 
@@ -74,20 +77,21 @@ class TriggerFinder:
         self.status_in_clause_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['status_in_clause_after'])}){_END}")
         self.rate_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['rate_words'])}){_END}")
         self.negation_rx = regex.compile(
-            rf"(?i){_START}(?:{alternation(spec['negations'])})(?:\s+[\p{{L}}\p{{M}}]+){{0,2}}\s+$", _REVERSE)
+            rf"(?i){_START}(?:{suffix_alternation(spec['negations'])})(?:\s+[\p{{L}}\p{{M}}]+){{0,2}}\s+\Z", _REVERSE)
         self.non_blocking = {w.lower() for w in spec["non_blocking_status"]}
         self.achievement_rx = regex.compile(
             # case-sensitive: 'Cao Bằng phấn đấu' is a place, 'bằng 16% kế hoạch' a share
-            rf"{_START}(?:{alternation(spec['achievement_before_cue'])})(?:\s+[\p{{Ll}}\p{{M}}]+)?\s+$", _REVERSE)
+            rf"{_START}(?:{suffix_alternation(spec['achievement_before_cue'])})(?:\s+[\p{{Ll}}\p{{M}}]+)?\s+\Z", _REVERSE)
         self.condition_after_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['condition_after'])}){_END}")
-        self.change_start_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['change_start'])})\s+$", _REVERSE)
+        self.change_start_rx = regex.compile(rf"(?i){_START}(?:{suffix_alternation(spec['change_start'])})\s+\Z", _REVERSE)
         self.change_end_rx = regex.compile(rf"(?i)^\s*(?:{alternation(spec['change_end'])})\s+\p{{N}}")
         self.opener_rx = regex.compile(rf"(?i)^\s*(?:{alternation(spec['continuation_openers'])}){_END}")
         self.context_rx = regex.compile(
             rf"(?i)^\s*(?:{alternation(spec['context_openers'])}){_END}|{_START}(?:{alternation(spec['context_words'])}){_END}")
 
         self.attribute_rx = regex.compile(
-            rf"(?i){_START}(?:{alternation(spec['attribute_before'])})(?:\s+(?:{alternation(spec['attribute_connectors'])}))*\s*$", _REVERSE)
+            rf"(?i){_START}(?:{suffix_alternation(spec['attribute_before'])})(?:\s+(?:{suffix_alternation(spec['attribute_connectors'])}))*\s*\Z",
+            _REVERSE)
         self.status_after_percent_rx = regex.compile(
             rf"(?i)\s*(?:{alternation(spec['status_after_percent'])}){_END}")
         reset_words = alternation([w for w in spec['clause_reset'] if w.isalpha() or ' ' in w])
