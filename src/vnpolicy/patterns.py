@@ -27,46 +27,36 @@ def alternation(words: Iterable[str]) -> str:
 
 def trie_alternation(words: Iterable[str]) -> str:
     """A regex (no outer group) matching exactly ``words``, longest alternative first."""
-    trie: dict = {}
-    for word in {w for w in words if w}:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    return _pattern(trie) or "(?!)"
-
-
-def _pattern(node: dict) -> str:
-    ends_here = "" in node
-    branches = [regex.escape(ch) + _pattern(child) for ch, child in sorted(node.items()) if ch != ""]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if ends_here:
-        # Greedy optional: the longer name wins, the shorter still matches.
-        return "(?:" + body + ")?"
-    return body
+    return _pattern(_trie(words, reversed_words=False), reversed_words=False) or "(?!)"
 
 
 def suffix_alternation(words: Iterable[str]) -> str:
     """A regex (no outer group) matching exactly ``words``, their common endings factored
     ('(?:tổng\\ )?vốn'): the trie for a pattern run right to left (``regex.REVERSE``), which
     reads each word from its last character and so rejects a position after one."""
+    return _pattern(_trie(words, reversed_words=True), reversed_words=True) or "(?!)"
+
+
+def _trie(words: Iterable[str], reversed_words: bool) -> dict:
+    """The words as a character trie, read from their first character (or their last)."""
     trie: dict = {}
     for word in {w for w in words if w}:
         node = trie
-        for ch in reversed(word):
+        for ch in (reversed(word) if reversed_words else word):
             node = node.setdefault(ch, {})
         node[""] = {}
-    return _suffix_pattern(trie) or "(?!)"
+    return trie
 
 
-def _suffix_pattern(node: dict) -> str:
+def _pattern(node: dict, reversed_words: bool) -> str:
     ends_here = "" in node
-    branches = [_suffix_pattern(child) + regex.escape(ch) for ch, child in sorted(node.items()) if ch != ""]
+    branches = [_pattern(child, reversed_words) + regex.escape(ch) if reversed_words
+                else regex.escape(ch) + _pattern(child, reversed_words)
+                for ch, child in sorted(node.items()) if ch != ""]
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     if ends_here:
+        # Greedy optional: the longer word wins, the shorter still matches.
         return "(?:" + body + ")?"
     return body
