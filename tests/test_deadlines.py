@@ -20,3 +20,26 @@ def test_flags_of_a_time_expression(text, words, baseline, start_bound, horizon)
     assert found, [text[t.start:t.end] for t in FINDER.find(text)]
     t = found[0]
     assert (t.baseline, t.start_bound, t.horizon) == (baseline, start_bound, horizon)
+
+
+def _deadlines(text: str, published: str) -> dict:
+    import vnpolicy
+    return {t.amount.text: (t.deadline.date.isoformat() if t.deadline else None)
+            for t in vnpolicy.extract(text, published=published).targets}
+
+
+def test_a_past_year_without_a_lead_word_labels_the_figure_not_a_deadline():
+    # said in 2021: the dividend belongs to 2020; nothing says by when it is paid
+    found = _deadlines("Ngân hàng sẽ chia cổ tức năm 2020 bằng cổ phiếu với tỷ lệ 15%.", "2021-04-20")
+    assert found == {"15": None}
+    # the same words before the year is over: that year is the deadline
+    assert _deadlines("Ngân hàng sẽ chia cổ tức năm 2020 bằng cổ phiếu với tỷ lệ 15%.", "2020-03-02") == \
+        {"15": "2020-12-31"}
+
+
+@pytest.mark.parametrize("text", [
+    "Theo đề án, từ năm 2016 đến 2020 tỉnh phấn đấu đào tạo 300 thạc sĩ.",
+    "Đề án đặt mục tiêu đến năm 2020 đào tạo 300 thạc sĩ.",
+])
+def test_a_past_plan_that_says_by_when_keeps_its_deadline(text):
+    assert _deadlines(text, "2021-04-20") == {"300": "2020-12-31"}

@@ -44,14 +44,28 @@ class FieldFinder:
         by_sentence: dict[int, list[Candidate]] = {}
         for c in found:
             by_sentence.setdefault(c.sentence.index, []).append(c)
+        labelled_past: set[int] = set()
         for c in found:
             own = self._own_deadline(text, c, by_sentence[c.sentence.index], pieces[c.sentence.index]["times"])
-            if own is not None:
-                c.deadline, c.deadline_value = own, self.deadlines.resolve(own, published)
+            if own is None:
+                continue
+            resolved = self.deadlines.resolve(own, published)
+            if self._labels_past_period(own, resolved, published):
+                labelled_past.add(id(c))      # 'chi trả cổ tức năm 2020' in 2021: whose year, not by when
+                continue
+            c.deadline, c.deadline_value = own, resolved
         for i, c in enumerate(found):
-            if c.deadline is None:
+            if c.deadline is None and id(c) not in labelled_past:
                 self._attach_inherited_deadline(text, c, pieces, layout, by_sentence, published)
             self.owners.attach(text, c, pieces, layout, by_sentence)
+
+    @staticmethod
+    def _labels_past_period(t: TimeMention, resolved, published) -> bool:
+        """A time said with no lead word (đến, trong, vào ...) that ended before the article was
+        published names the period a figure belongs to (cổ tức năm 2020, kết quả năm 2020),
+        not a deadline: a plan for the past says by when (đến năm 2015, từ năm 2016 đến 2020)."""
+        return published is not None and not t.lead and t.rule != "period_range" \
+            and resolved.date is not None and resolved.date < published
 
     @staticmethod
     def _usable(times: list[TimeMention]) -> list[TimeMention]:
