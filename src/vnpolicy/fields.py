@@ -54,7 +54,7 @@ class FieldFinder:
                 labelled_past.add(id(c))      # 'chi trả cổ tức năm 2020' in 2021: whose year, not by when
                 continue
             c.deadline, c.deadline_value = own, resolved
-        for i, c in enumerate(found):
+        for c in found:
             if c.deadline is None and id(c) not in labelled_past:
                 self._attach_inherited_deadline(text, c, pieces, layout, by_sentence, published)
             self.owners.attach(text, c, pieces, layout, by_sentence)
