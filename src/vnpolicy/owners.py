@@ -87,12 +87,9 @@ class OwnerFinder:
         else the first owner it names; for a target with none before it, the lead's first actor."""
         index = c.sentence.index
         for back in range(index - 1, max(-1, index - 1 - self.BACK), -1):
-            owned = [t.actor for t in targets_of.get(back, ()) if t.actor is not None]
-            if owned:
-                return owned[-1]
-            named = [a for a in pieces[back]["actors"] if not self._is_oblique(text, a)]
-            if named:
-                return named[0]
+            owner = self._owner_of_sentence(text, back, pieces, targets_of)
+            if owner is not None:
+                return owner
         return pieces.first_lead_actor()
 
     def _subject_over_place(self, text: str, before: list[ActorMention], limit: int,
@@ -116,14 +113,20 @@ class OwnerFinder:
         colon): that of its last target, else the first owner it names."""
         governor = layout.governor[c.sentence.index]
         while governor is not None:
-            owned = [t.actor for t in targets_of.get(governor, ()) if t.actor is not None]
-            if owned:
-                return owned[-1]
-            named = [a for a in pieces[governor]["actors"] if not self._is_oblique(text, a)]
-            if named:
-                return named[0]
+            owner = self._owner_of_sentence(text, governor, pieces, targets_of)
+            if owner is not None:
+                return owner
             governor = layout.governor[governor]
         return None
+
+    def _owner_of_sentence(self, text: str, index: int, pieces: ArticlePieces,
+                           targets_of: dict[int, list[Candidate]]) -> ActorMention | None:
+        """Who owns what sentence ``index`` says: the owner of its last target, else the first
+        owner it names (no place after a preposition, no recipient), else None."""
+        owned = [t.actor for t in targets_of.get(index, ()) if t.actor is not None]
+        if owned:
+            return owned[-1]
+        return next((a for a in pieces[index]["actors"] if not self._is_oblique(text, a)), None)
 
     def _mentions(self, text: str, sentence: Sentence, pieces: ArticlePieces) -> list[ActorMention]:
         """The actors of a sentence, with the unknown names that stand as a clause's subject."""
