@@ -8,7 +8,8 @@
   with *Trong đó, Cụ thể, Theo đó ...*, it is an item of a list (a line starting with a dash
   or a bullet, or any sentence after one that ends with a colon).
 - A **passage period** is a time that opens a passage (*Trong năm 2005, ...*, *Phương án kinh
-  doanh năm 2021 ...*); it governs the sentences after it until another takes over.
+  doanh năm 2021 ...*); it governs the sentences after it until another takes over, for a
+  few sentences at most (``period_reach_sentences`` in ``models/context.json``).
 """
 from __future__ import annotations
 
@@ -34,12 +35,13 @@ class Layout:
     OPENERS_BACK = 16
 
     def __init__(self, headline: int | None, lead: frozenset[int], governor: tuple[int | None, ...],
-                 list_item: tuple[bool, ...], opener_of):
+                 list_item: tuple[bool, ...], opener_of, period_reach: int):
         self.headline = headline            # sentence index of the headline, if the article has one
         self.lead = lead                    # sentence indices of the lead
         self.governor = governor            # per sentence: the sentence that governs it, if any
         self.list_item = list_item          # per sentence: is it an item of a list
         self._opener_of = opener_of         # sentence index -> the passage-opening time it states
+        self._reach = period_reach          # sentences after its opener that a period governs
         self._periods: list[TimeMention | None] = []
         self._began: list[int] = []         # per sentence: where the period in force at it began
 
@@ -54,13 +56,13 @@ class Layout:
 
     def openers_back(self, index: int):
         """The passage-opening times at or before sentence ``index``, nearest first, at most
-        ``OPENERS_BACK`` of them. Each step jumps to the sentence before the period began, so a
+        ``OPENERS_BACK`` of them, and none that opened more than the reach before it. Each step jumps to the sentence before the period began, so a
         long passage without an opener costs one step, not one per sentence."""
         self.period(index)
         i = index
         for _ in range(self.OPENERS_BACK):
             opener = self._periods[i] if i >= 0 else None
-            if opener is None:
+            if opener is None or index - self._began[i] > self._reach:
                 return
             yield opener
             i = self._began[i] - 1
@@ -90,6 +92,7 @@ class LayoutReader:
         self.opener_max_words = spec["opener_max_words"]
         self.plan_noun_rx = regex.compile(rf"(?i)(?<![\p{{L}}\p{{M}}\d])(?:{alternation(spec['plan_nouns'])}){_END}")
         self.plan_noun_max_words = spec["plan_noun_max_words"]
+        self.period_reach = spec["period_reach_sentences"]
         # How far into a sentence an opening time may start (a few words, in characters) and the
         # words of a time with no digit (năm nay, cuối năm): without either it opens nothing.
         self.opener_window = 40
@@ -102,7 +105,7 @@ class LayoutReader:
         lead = frozenset(body[:self.lead_sentences])
         governor, items = self._governors(text, sentences, headline)
         return Layout(headline, lead, governor, items,
-                      lambda i: self._opener(text, sentences[i], pieces[i]))
+                      lambda i: self._opener(text, sentences[i], pieces[i]), self.period_reach)
 
     def _governors(self, text: str, sentences: list[Sentence], headline: int | None):
         governor: list[int | None] = []
