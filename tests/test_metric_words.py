@@ -21,6 +21,13 @@ def metric_of(text: str, amount: str) -> str:
      "đường vành đai sẽ được mở rộng … làn"),
     ("Dự kiến vốn điều lệ sẽ được nâng lên 8.000 tỷ đồng trong năm 2026.", "8.000 tỷ",
      "vốn điều lệ sẽ được nâng"),
+    # a stop word that is the second syllable of a word (thực hiện, đối với) stops nothing
+    ("Năm 2027, Công ty Thép Sông Lam sẽ chi 500 tỷ đồng để thực hiện 12 dự án chống ngập.", "500 tỷ",
+     "chi … thực hiện"),
+    ("Năm 2027, Công ty Thép Sông Lam sẽ chi 500 tỷ đồng để thực hiện 12 dự án chống ngập.", "12",
+     "dự án chống ngập"),
+    ("Bộ Tài chính sẽ giảm 40% thuế suất nhập khẩu đối với hàng nông sản trong năm 2028.", "40",
+     "giảm … thuế suất nhập khẩu đối với hàng nông sản"),
 ])
 def test_metric_words(text, amount, expected):
     assert metric_of(text, amount) == expected

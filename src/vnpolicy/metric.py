@@ -44,6 +44,11 @@ class MetricFinder:
         # Another number also ends the words after an amount: they describe that number.
         self.stop_rx = regex.compile(
             rf"[{marks}]|\d|(?<![\p{{L}}\p{{M}}])(?i:{'|'.join(words)})(?![\p{{L}}\p{{M}}])")
+        # two-syllable words whose second syllable is a stop word: 'thực hiện' is not 'hiện'
+        stop_words = {w.lower() for w in stops if w[0].isalpha() and " " not in w}
+        self.compounds_ending_in_stop = {
+            w for ws in data["word_classes.json"]["words"].values() for w in ws
+            if w.count(" ") == 1 and w.split(" ")[1] in stop_words}
 
     def _words(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         return [(m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
@@ -69,11 +74,26 @@ class MetricFinder:
         return (words[0][0], words[-1][1]) if words else None
 
     def after(self, text: str, left: int, right: int) -> tuple[int, int] | None:
-        stop = self.stop_rx.search(text, left, right)
-        end = stop.start() if stop else right
+        end = self._stop(text, left, right)
         words = self._words(text, left, end)[:self.max_after]
         words = self._trim(text, words)
         return (words[0][0], words[-1][1]) if words else None
+
+    def _stop(self, text: str, left: int, right: int) -> int:
+        """Where the words after an amount end: at the first stop mark, number or word that
+        is not the second syllable of a word (để thực hiện 227 dự án: 'hiện' does not stop)."""
+        pos = left
+        while True:
+            stop = self.stop_rx.search(text, pos, right)
+            if stop is None:
+                return right
+            if not self._ends_compound(text, left, stop.start(), stop.group().lower()):
+                return stop.start()
+            pos = stop.end()
+
+    def _ends_compound(self, text: str, left: int, start: int, word: str) -> bool:
+        previous = _WORD.findall(text, max(left, start - 12), start)
+        return bool(previous) and f"{previous[-1].lower()} {word}" in self.compounds_ending_in_stop
 
     def is_bare_growth(self, text: str, span: tuple[int, int] | None) -> bool:
         """True when ``span`` is empty or just 'tăng'/'giảm': it names no metric by itself."""
