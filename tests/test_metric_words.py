@@ -28,6 +28,14 @@ def metric_of(text: str, amount: str) -> str:
      "dự án chống ngập"),
     ("Bộ Tài chính sẽ giảm 40% thuế suất nhập khẩu đối với hàng nông sản trong năm 2028.", "40",
      "giảm … thuế suất nhập khẩu đối với hàng nông sản"),
+    # a linking word at the edge stays when it makes a word with its neighbour (lắp đặt) ...
+    ("Năm 2027, Công ty Thép Sông Lam sẽ lắp đặt 6 dây chuyền mới.", "6", "lắp đặt … dây chuyền mới"),
+    # ... but the copula never does, whatever the syllable before it ('nhất là' is a word elsewhere)
+    ("Năm 2027, Công ty Thép Sông Lam đặt kế hoạch doanh thu hợp nhất là 17.000 tỷ đồng.", "17.000 tỷ",
+     "doanh thu hợp nhất"),
+    # the speaker and the verb of saying are not the metric
+    ("Lãnh đạo tỉnh cho biết số trường đạt chuẩn sẽ tăng lên 45 trường vào năm 2027.", "45",
+     "số trường đạt chuẩn sẽ tăng … trường"),
 ])
 def test_metric_words(text, amount, expected):
     assert metric_of(text, amount) == expected

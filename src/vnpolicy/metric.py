@@ -32,6 +32,9 @@ class MetricFinder:
         spec = data["metric.json"]
         self.trim_set = {tuple(w.lower().split()) for w in spec["trim"]}
         self.trim_lengths = sorted({len(p) for p in self.trim_set}, reverse=True)
+        self.trim_always = {w.lower() for w in spec["trim_always"]}
+        self.reporting_rx = regex.compile(
+            rf"(?i)(?<![\p{{L}}\p{{M}}])(?:{alternation(spec['reporting_verbs'])})(?![\p{{L}}\p{{M}}])[\s,:]*")
         self.kept_cues = {w.lower() for w in spec["kept_cues"]}
         self.growth_verbs = {w.lower() for w in spec["growth_verbs"]}
         passive, benefit = (alternation(spec[k]) for k in ("passive_after_cue", "beneficiary_verbs"))
@@ -44,11 +47,9 @@ class MetricFinder:
         # Another number also ends the words after an amount: they describe that number.
         self.stop_rx = regex.compile(
             rf"[{marks}]|\d|(?<![\p{{L}}\p{{M}}])(?i:{'|'.join(words)})(?![\p{{L}}\p{{M}}])")
-        # two-syllable words whose second syllable is a stop word: 'thực hiện' is not 'hiện'
-        stop_words = {w.lower() for w in stops if w[0].isalpha() and " " not in w}
-        self.compounds_ending_in_stop = {
-            w for ws in data["word_classes.json"]["words"].values() for w in ws
-            if w.count(" ") == 1 and w.split(" ")[1] in stop_words}
+        # two-syllable words: 'thực hiện' is not the stop word 'hiện', 'cho vay' not 'cho'
+        self.two_syllable_words = {w for ws in data["word_classes.json"]["words"].values() for w in ws
+                                   if w.count(" ") == 1}
 
     def _words(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         return [(m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
@@ -60,13 +61,31 @@ class MetricFinder:
         while changed and lo < hi:
             changed = False
             for n in self.trim_lengths:
-                if hi - lo >= n and tuple(lowered[lo:lo + n]) in self.trim_set:
+                if hi - lo >= n and tuple(lowered[lo:lo + n]) in self.trim_set \
+                        and not self._joins_next(lowered, lo + n - 1, hi):
                     lo, changed = lo + n, True
                     break
-                if hi - lo >= n and tuple(lowered[hi - n:hi]) in self.trim_set:
+                if hi - lo >= n and tuple(lowered[hi - n:hi]) in self.trim_set \
+                        and not self._joins_previous(lowered, hi - n, lo):
                     hi, changed = hi - n, True
                     break
         return words[lo:hi]
+
+    # A linking word is trimmed from a metric's edge only when it stands as a word of its own:
+    # not 'cho' of 'cho vay', nor 'đạt' of 'ước đạt'; the words of 'trim_always' (the copula
+    # 'là') always are.
+    def _is_word(self, first: str, second: str) -> bool:
+        return f"{first} {second}" in self.two_syllable_words
+
+    def _joins_next(self, lowered: list[str], i: int, hi: int) -> bool:
+        if lowered[i] in self.trim_always or i + 1 >= hi or not self._is_word(lowered[i], lowered[i + 1]):
+            return False
+        return not (i + 2 < hi and self._is_word(lowered[i + 1], lowered[i + 2]))
+
+    def _joins_previous(self, lowered: list[str], i: int, lo: int) -> bool:
+        if lowered[i] in self.trim_always or i - 1 < lo or not self._is_word(lowered[i - 1], lowered[i]):
+            return False
+        return not (i - 2 >= lo and self._is_word(lowered[i - 2], lowered[i - 1]))
 
     def before(self, text: str, left: int, right: int) -> tuple[int, int] | None:
         words = self._words(text, left, right)[-self.max_before:]
@@ -93,7 +112,7 @@ class MetricFinder:
 
     def _ends_compound(self, text: str, left: int, start: int, word: str) -> bool:
         previous = _WORD.findall(text, max(left, start - 12), start)
-        return bool(previous) and f"{previous[-1].lower()} {word}" in self.compounds_ending_in_stop
+        return bool(previous) and word not in self.trim_always and self._is_word(previous[-1].lower(), word)
 
     def is_bare_growth(self, text: str, span: tuple[int, int] | None) -> bool:
         """True when ``span`` is empty or just 'tăng'/'giảm': it names no metric by itself."""
@@ -177,6 +196,8 @@ class MetricFinder:
                 left = max(left, last[1])    # the previous target's words are not ours
         semicolon = text.rfind(";", s.start, amount_start)
         left = max(left, semicolon + 1)
+        for m in self.reporting_rx.finditer(text, left, amount_start):
+            left = max(left, m.end())         # 'Lãnh đạo tỉnh cho biết số trường ...': the speaker is not the metric
         for a in bucket["actors"]:
             if a.end <= amount_start and a.start <= _skip_space(text, left) + 1:
                 left = max(left, a.end)
