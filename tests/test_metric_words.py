@@ -36,6 +36,15 @@ def metric_of(text: str, amount: str) -> str:
     # the speaker and the verb of saying are not the metric
     ("Lãnh đạo tỉnh cho biết số trường đạt chuẩn sẽ tăng lên 45 trường vào năm 2027.", "45",
      "số trường đạt chuẩn sẽ tăng … trường"),
+    # a cue followed only by a time and linking words names nothing: its subject does
+    ("Theo kế hoạch, tổng vốn huy động của Công ty Thép Sông Lam dự kiến đến tháng 12/2027 đạt gần 9.000 tỷ đồng.",
+     "9.000 tỷ", "tổng vốn huy động"),
+    # a label before a colon names the amount after it
+    ("Năm 2027, Công ty Thép Sông Lam đặt kế hoạch với: Tổng sản lượng thép: 1,2 triệu tấn, doanh thu 17.000 tỷ đồng.",
+     "1,2 triệu", "Tổng sản lượng thép"),
+    # a target whose own words name nothing measures what the quantity before it did
+    ("Lợi nhuận năm 2026 của Công ty Thép Sông Lam đạt 60 tỷ đồng, dự kiến năm 2027 đạt 80 tỷ đồng.",
+     "80 tỷ", "Lợi nhuận"),
 ])
 def test_metric_words(text, amount, expected):
     assert metric_of(text, amount) == expected

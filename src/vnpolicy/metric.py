@@ -6,7 +6,9 @@ noun (4 dự án mới) belongs to the metric, so the slice after it then starts
 words at their edges (đạt, sẽ, lên ...) are trimmed. The words naming a metric often stand on
 both sides of the amount (*thu hút ít nhất 1 tỷ USD vốn FDI*), so both slices are kept as the
 metric's parts; a bare 'tăng' after an amount names the growth of what the target before it
-measured.
+measured. When neither slice names anything, a label before a colon does (*Tổng sản lượng:
+1,2 triệu tấn*), else the words of the quantity before it in the sentence (*Lợi nhuận năm 2026
+đạt 60 tỷ, dự kiến năm 2027 đạt 80 tỷ*).
 """
 from __future__ import annotations
 
@@ -131,10 +133,20 @@ class MetricFinder:
         if previous is not None and previous.metric_parts and self.is_bare_growth(text, before) \
                 and self.size(text, after) <= 1:
             return list(previous.metric_parts)   # '..., tăng 27,9%': growth of the thing just named
+        if before is None and after is None:
+            before, after = self._sides_of_earlier(text, cand, bucket, neighbours)
         if before and after:
             return [before, after]           # 'thu hút ít nhất 1 tỷ USD vốn FDI': thu hút … vốn FDI
         chosen = before or after
         return [chosen] if chosen else []
+
+    def _sides_of_earlier(self, text: str, cand: Candidate, bucket, neighbours: list[Candidate]):
+        """A target whose own words name nothing ('Lợi nhuận năm 2004 đạt 60 tỷ đồng, dự kiến
+        năm 2005 đạt 80 tỷ đồng') measures what the quantity before it in the sentence did."""
+        earlier = [q for q in neighbours if q.right <= cand.left and q.sentence.index == cand.sentence.index]
+        if not earlier:
+            return None, None
+        return self.sides(text, earlier[-1], None, bucket, neighbours)
 
     def sides(self, text: str, cand: Candidate, previous: Candidate | None, bucket,
               neighbours: list[Candidate] = ()) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
@@ -143,7 +155,8 @@ class MetricFinder:
         amount_start = cand.left
         left = self._metric_left(text, cand, previous, bucket, amount_start)
         after_other, linked = self._other_quantity(text, cand, neighbours)
-        left = max(left, after_other, text.rfind(":", s.start, amount_start) + 1)
+        colon = text.rfind(":", s.start, amount_start)
+        left = max(left, after_other, colon + 1)
         # 'tăng ... từ 1,1 triệu lên 1,5 triệu': the words before the first quantity name both
         right = linked.left if linked is not None and linked.left > left else amount_start
         before = self._before_segment(text, left, right, bucket)
@@ -156,7 +169,16 @@ class MetricFinder:
         for t in bucket["times"]:
             if t.start >= after_start:
                 right = min(right, t.start)
-        return before, self.after(text, after_start, right)
+        after = self.after(text, after_start, right)
+        if before is None and after is None and colon >= max(left - 1, after_other) \
+                and not text[colon + 1:amount_start].strip():
+            before = self._label(text, s.start, colon, bucket)     # 'Tổng sản lượng khí tiêu thụ: 1.063 triệu m3'
+        return before, after
+
+    def _label(self, text: str, sentence_start: int, colon: int, bucket: dict) -> tuple[int, int] | None:
+        """The words of a label right before its colon, back to the clause break before them."""
+        start = max(text.rfind(ch, sentence_start, colon) for ch in ",;:") + 1
+        return self._before_segment(text, max(start, sentence_start), colon, bucket)
 
     def _other_quantity(self, text: str, cand: Candidate, neighbours: list[Candidate]) -> tuple[int, Candidate | None]:
         """(where the words before an amount may start, the quantity it is linked to): they name
@@ -174,6 +196,17 @@ class MetricFinder:
         """True when text[start:end] holds nothing but linking verbs (được tăng lên đến)."""
         return self.is_bare_growth(text, self.before(text, start, end))
 
+    def _only_linking_words_and_times(self, text: str, start: int, end: int, times) -> bool:
+        """True when text[start:end] holds nothing but linking verbs and time expressions
+        (dự kiến đến tháng 12 đạt ...): the cue then names nothing, its subject does."""
+        pos = start
+        for t in sorted(times, key=lambda t: t.start):
+            if start <= t.start and t.end <= end:
+                if not self._only_linking_words(text, pos, t.start):
+                    return False
+                pos = t.end
+        return self._only_linking_words(text, pos, end)
+
     def _metric_left(self, text: str, cand: Candidate, previous: Candidate | None, bucket: dict, amount_start: int) -> int:
         """Where the words naming the metric may start: after the cue, the previous amount, a deadline, the actor."""
         s = cand.sentence
@@ -182,7 +215,8 @@ class MetricFinder:
         if cue and cue.end <= amount_start:
             if cue.word in self.kept_cues:
                 left = max(left, cue.start)
-            elif self._only_linking_words(text, cue.end, amount_start) or self.passive_rx.match(text, cue.end, amount_start):
+            elif self._only_linking_words_and_times(text, cue.end, amount_start, bucket["times"]) \
+                    or self.passive_rx.match(text, cue.end, amount_start):
                 # 'diện tích trồng điều sẽ được tăng lên', 'tuyến đường sẽ được mở rộng lên': the
                 # subject before a modal names the metric
                 breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, s.start, cue.start)]
