@@ -45,6 +45,12 @@ def metric_of(text: str, amount: str) -> str:
     # a target whose own words name nothing measures what the quantity before it did
     ("Lợi nhuận năm 2026 của Công ty Thép Sông Lam đạt 60 tỷ đồng, dự kiến năm 2027 đạt 80 tỷ đồng.",
      "80 tỷ", "Lợi nhuận"),
+    # 'sẽ tăng từ X lên Y': the modal is followed by linking words up to the first quantity
+    ("Theo quy hoạch, sản lượng điện mặt trời của tỉnh sẽ tăng từ 500 MW lên 2.000 MW vào năm 2030.",
+     "2.000", "sản lượng điện mặt trời của tỉnh sẽ tăng"),
+    # 'chỉ (còn)' links like 'còn'
+    ("Năm 2027, Công ty Thép Sông Lam đặt mục tiêu chi phí vận hành chỉ còn 400 tỷ đồng.", "400 tỷ",
+     "chi phí vận hành"),
 ])
 def test_metric_words(text, amount, expected):
     assert metric_of(text, amount) == expected

@@ -153,8 +153,10 @@ class MetricFinder:
         """The metric words before the amount and those after it (from the counted noun on)."""
         s = cand.sentence
         amount_start = cand.left
-        left = self._metric_left(text, cand, previous, bucket, amount_start)
         after_other, linked = self._other_quantity(text, cand, neighbours)
+        # 'sẽ tăng từ 90.000 tấn lên 2,1 triệu tấn': the words up to the first quantity are read
+        left = self._metric_left(text, cand, previous, bucket, amount_start,
+                                 linked.left if linked is not None else amount_start)
         colon = text.rfind(":", s.start, amount_start)
         left = max(left, after_other, colon + 1)
         # 'tăng ... từ 1,1 triệu lên 1,5 triệu': the words before the first quantity name both
@@ -207,15 +209,17 @@ class MetricFinder:
                 pos = t.end
         return self._only_linking_words(text, pos, end)
 
-    def _metric_left(self, text: str, cand: Candidate, previous: Candidate | None, bucket: dict, amount_start: int) -> int:
-        """Where the words naming the metric may start: after the cue, the previous amount, a deadline, the actor."""
+    def _metric_left(self, text: str, cand: Candidate, previous: Candidate | None, bucket: dict, amount_start: int,
+                     first_amount: int) -> int:
+        """Where the words naming the metric may start: after the cue, the previous amount, a deadline,
+        the actor. ``first_amount`` is where the first of linked quantities starts (từ X lên Y)."""
         s = cand.sentence
         left = s.start
         cue = governing_cue(cand.left, bucket["cues"])
         if cue and cue.end <= amount_start:
             if cue.word in self.kept_cues:
                 left = max(left, cue.start)
-            elif self._only_linking_words_and_times(text, cue.end, amount_start, bucket["times"]) \
+            elif self._only_linking_words_and_times(text, cue.end, min(amount_start, first_amount), bucket["times"]) \
                     or self.passive_rx.match(text, cue.end, amount_start):
                 # 'diện tích trồng điều sẽ được tăng lên', 'tuyến đường sẽ được mở rộng lên': the
                 # subject before a modal names the metric
