@@ -5,7 +5,8 @@ permits (X đồng ý để Y thành lập ...) owns the plan. A sentence that b
 another (Trong đó, ...; the items under a colon) takes the owner of the sentence that governs
 it. Else an agent after the amount (... do Công ty X tổ chức) owns it. Otherwise the owner is
 inherited from the nearest sentence before that has one (its last target's owner, else the
-first owner it names), else from the lead. Places after a preposition (tại Hà Nội) and
+first owner it names), else from the lead; a place that sentence only names in passing (not as
+a clause's subject) gives no owner. Places after a preposition (tại Hà Nội) and
 recipients (phát hành cho Ngân hàng X) are not owners; neither are places inside an
 organisation's name, which ``actors`` keeps whole.
 """
@@ -41,6 +42,9 @@ class OwnerFinder:
             rf"(?:\s+\p{{Ll}}+){{0,4}}\s+$")
         # the capitalised words of a place name and an opening bracket right before a mention
         self.bracket_rx = regex.compile(r"(?:\p{Lu}[\p{L}\p{M}]*\s+){0,3}\p{Lu}[\p{L}\p{M}]*\s*\(\s*$")
+        # what may stand before a clause's subject: nothing, or an adverb (Hiện, Tuy nhiên ...)
+        self.subject_opener_rx = regex.compile(
+            rf"(?i)[\s,]*(?:(?:{alternation(spec['subject_openers'])})[\s,]*)?")
         self.possessor_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['plans_of_owner'])})\s+$")
 
     def attach(self, text: str, c: Candidate, pieces: ArticlePieces, layout: Layout,
@@ -88,9 +92,28 @@ class OwnerFinder:
         index = c.sentence.index
         for back in range(index - 1, max(-1, index - 1 - self.BACK), -1):
             owner = self._owner_of_sentence(text, back, pieces, targets_of)
-            if owner is not None:
-                return owner
+            if owner is None:
+                continue
+            if self._named_in_passing(text, owner, back, pieces, targets_of):
+                return None     # 'một trong 5 tuyến cao tốc trên cả nước': no owner is said
+            return owner
         return pieces.first_lead_actor()
+
+    def _named_in_passing(self, text: str, owner: ActorMention, index: int, pieces: ArticlePieces,
+                          targets_of: dict[int, list[Candidate]]) -> bool:
+        """A place that sentence ``index`` names without owning a target of it or opening a clause
+        as its subject (thị trường Nhật Bản, đường tránh Huế, khách Trung Quốc) is not who owns
+        what the next sentences plan: the passage has moved on, and no owner is said."""
+        if owner.type not in _PLACES or owner.anaphora or any(t.actor is owner for t in targets_of.get(index, ())):
+            return False            # 'thành phố', 'tỉnh này' refer back: the passage goes on
+        sentence_start = pieces.sentences[index].start
+        edges = [m.end() for m in _CLAUSE_EDGE.finditer(text, sentence_start, owner.start)]
+        clause_start = edges[-1] if edges else sentence_start
+        gap = text[clause_start:owner.start]
+        for t in pieces[index]["times"]:          # 'Năm 2005, Việt Nam ...': a time before the subject
+            if clause_start <= t.start and t.end <= owner.start:
+                gap = gap.replace(text[t.start:t.end], " ")
+        return not self.subject_opener_rx.fullmatch(gap)
 
     def _subject_over_place(self, text: str, before: list[ActorMention], limit: int,
                             sentence_start: int) -> ActorMention:

@@ -1,0 +1,35 @@
+"""Who owns a target whose sentence names no owner (owners.OwnerFinder._inherited), on
+sentences written for the test."""
+import pytest
+
+import vnpolicy
+
+
+def owner_of(text: str, amount: str):
+    found = [t for t in vnpolicy.extract(text, published="2026-12-01").targets if t.amount.text == amount]
+    assert found, f"no target at {amount!r}"
+    return found[0].actor
+
+
+@pytest.mark.parametrize("text, amount, owner", [
+    # a place that opens the sentence before as its subject owns the plan
+    ("Đà Nẵng vừa công bố quy hoạch cây xanh mới. Theo quy hoạch, đến năm 2030 diện tích cây "
+     "xanh sẽ được mở rộng lên 1.200 ha.", "1.200", "Đà Nẵng"),
+    # a place named in passing is not the owner; the organisation the sentence names first is
+    ("Công ty Thép Sông Lam xuất khẩu chủ yếu sang thị trường Nhật Bản. Theo kế hoạch, đến năm "
+     "2030 sản lượng thép sẽ được nâng lên 2 triệu tấn.", "2 triệu", "Công ty Thép Sông Lam"),
+    # ... also after an adverb or a time that opens the clause
+    ("Hiện Đà Nẵng có 800 ha cây xanh đô thị. Theo quy hoạch, đến năm 2030 diện tích cây xanh sẽ "
+     "được mở rộng lên 1.200 ha.", "1.200", "Đà Nẵng"),
+    ("Năm 2026, Đà Nẵng trồng mới nhiều cây xanh đô thị. Theo quy hoạch, đến năm 2030 diện tích "
+     "cây xanh sẽ được mở rộng lên 1.200 ha.", "1.200", "Đà Nẵng"),
+])
+def test_inherited_owner(text, amount, owner):
+    actor = owner_of(text, amount)
+    assert actor is not None and actor.name == owner and actor.inherited
+
+
+def test_a_place_named_in_passing_gives_no_owner():
+    text = ("Cao tốc Sông Lam dài 80 km, là một trong 5 tuyến cao tốc trên cả nước chỉ có hai làn xe. "
+            "Theo quy hoạch, đến năm 2030 tuyến đường sẽ được mở rộng lên 6 làn.")
+    assert owner_of(text, "6") is None
