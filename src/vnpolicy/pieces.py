@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import itertools
+import weakref
 
 import regex
 
@@ -28,19 +29,24 @@ class Recognisers:
         self.actors = ActorFinder(data)
 
 
-class SentencePieces:
+class SentencePieces(dict):
     """The pieces of one sentence: ``pieces["times"]``, ``["cues"]``,
     ``["raw_actors"]`` (as found, with the acronyms defined before), ``["acronyms"]`` (those it
-    defines), ``["actors"]`` (anaphora resolved) and ``["words"]`` (``SentenceWords``)."""
+    defines), ``["actors"]`` (anaphora resolved) and ``["words"]`` (``SentenceWords``), each
+    computed on first use and kept (a dict: a kind already computed costs one lookup)."""
+
+    __slots__ = ("article", "sentence")
 
     def __init__(self, article: "ArticlePieces", sentence: Sentence):
-        self.article, self.sentence = article, sentence
-        self._cache: dict[str, object] = {}
+        super().__init__()
+        # a weak reference: the article holds its sentences' pieces, and a cycle back to it would
+        # leave all of them to the cycle collector (a walk over every piece) instead of freeing
+        # them as soon as the article is done
+        self.article, self.sentence = weakref.proxy(article), sentence
 
-    def __getitem__(self, kind: str):
-        if kind not in self._cache:
-            self._cache[kind] = self.article.compute(kind, self.sentence)
-        return self._cache[kind]
+    def __missing__(self, kind: str):
+        value = self[kind] = self.article.compute(kind, self.sentence)
+        return value
 
 
 class ArticlePieces:
@@ -60,7 +66,8 @@ class ArticlePieces:
 
     def __init__(self, recognisers: Recognisers, text: str, sentences: list[Sentence]):
         self.recognisers, self.text, self.sentences = recognisers, text, sentences
-        self.by_sentence = [SentencePieces(self, s) for s in sentences]
+        # made on first use: most sentences of a long article are never asked for a piece
+        self._by_sentence: dict[int, SentencePieces] = {}
         self.skipped: list[tuple[Sentence, int]] = []
         self.unread: dict[int, int] = {}   # sentence index -> numbers the quantity reader left unread
         # the lead: the sentences of the first two lines, as many as LEAD_SENTENCES
@@ -71,7 +78,10 @@ class ArticlePieces:
         self._lead_named: tuple[ActorMention, ...] | None = None
 
     def __getitem__(self, sentence_index: int) -> SentencePieces:
-        return self.by_sentence[sentence_index]
+        pieces = self._by_sentence.get(sentence_index)
+        if pieces is None:
+            pieces = self._by_sentence[sentence_index] = SentencePieces(self, self.sentences[sentence_index])
+        return pieces
 
     def compute(self, kind: str, sentence: Sentence) -> list:
         r, text = self.recognisers, self.text
