@@ -18,6 +18,7 @@ from .resources import LanguageData
 
 _YEAR = r"(?:19|20)\d{2}"
 _YEAR_RX = regex.compile(rf"(?<!\d){_YEAR}(?!\d)")
+_DATED_YEAR_RX = regex.compile(rf"[/.\-]\s*{_YEAR}")   # the end of 12/5/2025, 12.5.2025, 12-5-2025
 _B = r"(?<![\p{L}\p{M}\d])"      # word start
 _E = r"(?![\p{L}\p{M}\d])"        # word end
 
@@ -136,18 +137,22 @@ class DeadlineFinder:
         }
         self.rule_keywords = [[frozenset(words) for words in keywords.get(name, [])] for name, _ in self.rules]
         self.all_keywords = tuple(sorted({k for lists in self.rule_keywords for words in lists for k in words}))
-        # Rules that cannot match without a four-digit year.
-        self.needs_year = [name in ("period_range", "day_month_year", "month_year", "year", "bare_year")
-                           for name, _ in self.rules]
+        # The four-digit years a rule cannot match without: two for a range of years, one for the
+        # others that end in a year; a written date also needs a separator right before its year.
+        needs = {"period_range": 2, "day_month_year": 1, "month_year": 1, "year": 1, "bare_year": 1}
+        self.years_needed = [needs.get(name, 0) for name, _ in self.rules]
+        self.needs_dated_year = [name == "day_month_year" for name, _ in self.rules]
         # Every rule needs a digit or one of these words: a sentence with neither is skipped at once.
         # (the digit is looked for first, on its own: one character class scans fast)
         self.quick_rx = regex.compile(rf"(?i){_B}(?:{year}|{quarter}|{month}|{day}|{half}|{rel}){_E}")
         self.lead_rx = regex.compile(rf"(?i)(?:{_B}(?:{lead})\s+)+$")
+        # Words right before a time expression, asked only whether they are there: read right to
+        # left from the end of the text before it, so that only that one place is tried.
         baseline = "|".join(_phrases(spec["baseline_before"]))
-        self.baseline_rx = regex.compile(rf"(?i)(?:{baseline})\s+$")
+        self.baseline_rx = regex.compile(rf"(?i)(?:{baseline})\s+\Z", regex.REVERSE)
         start_bound = "|".join(_phrases(spec["start_bound_before"]))
-        self.start_bound_rx = regex.compile(rf"(?i)(?<![\p{{L}}\p{{M}}])(?:{start_bound})\s+$")
-        self.horizon_rx = regex.compile(rf"(?i)(?:{horizon})\s+$")
+        self.start_bound_rx = regex.compile(rf"(?i)(?<![\p{{L}}\p{{M}}])(?:{start_bound})\s+\Z", regex.REVERSE)
+        self.horizon_rx = regex.compile(rf"(?i)(?:{horizon})\s+\Z", regex.REVERSE)
         self.before_words = set(spec["before_words"])
 
     def find(self, text: str, pos: int = 0, endpos: int | None = None) -> list[TimeMention]:
@@ -158,10 +163,13 @@ class DeadlineFinder:
         taken = bytearray(endpos - pos + 1)
         found: list[TimeMention] = []
         lower = text[pos:endpos].lower()
-        has_year = bool(_YEAR_RX.search(lower))
+        years = len(_YEAR_RX.findall(lower))
+        dated_year = years > 0 and _DATED_YEAR_RX.search(lower) is not None
         present = {k for k in self.all_keywords if k in lower}     # looked for once, for all rules
-        for (name, rx), keywords, needs_year in zip(self.rules, self.rule_keywords, self.needs_year):
-            if needs_year and not has_year or not all(present & words for words in keywords):
+        for (name, rx), keywords, years_needed, needs_dated_year in zip(
+                self.rules, self.rule_keywords, self.years_needed, self.needs_dated_year):
+            if years < years_needed or needs_dated_year and not dated_year \
+                    or not all(present & words for words in keywords):
                 continue
             for m in rx.finditer(text, pos, endpos):
                 a, b = m.start() - pos, m.end() - pos
@@ -179,7 +187,7 @@ class DeadlineFinder:
         lead = lead_m.group().strip().lower() if lead_m else ""
         start = m.start() - (len(lead_m.group()) if lead_m else 0)
         parts = {k: v for k, v in m.groupdict().items() if v is not None}
-        baseline = bool(self.baseline_rx.search(before)) and not lead
+        baseline = not lead and bool(self.baseline_rx.search(before))
         horizon = bool(self.horizon_rx.search(before))
         start_bound = baseline and bool(self.start_bound_rx.search(before))
         return TimeMention(start, m.end(), name, parts, lead, baseline=baseline, horizon=horizon, start_bound=start_bound)
