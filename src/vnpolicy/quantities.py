@@ -67,7 +67,7 @@ class QuantityReader:
 
     def article(self, text: str, sentences: Sequence[Sentence],
                 keep: Callable[[Sentence, NumberMention], bool] | None = None,
-                unread: dict[int, int] | None = None) -> dict[int, list[Quantity]]:
+                unread: dict[int, int] | None = None) -> dict[int, Sequence[Quantity]]:
         """The quantities of each sentence (by ``Sentence.index``), elided units filled in from
         the sentences before it. The numbers are read a block of sentences at a time (one
         regex pass per block of ``BLOCK`` characters, not one per sentence, nor one over the
@@ -76,33 +76,38 @@ class QuantityReader:
         number: they are neither quantities nor donors of a unit). Of a sentence with more than
         ``MAX_PER_SENTENCE`` numbers the rest are not read: ``unread`` receives how many, by
         sentence index."""
-        starts = [s.start for s in sentences]
-        numbers: list[list[NumberMention]] = [[] for _ in sentences]
-        for start, end in self._blocks(sentences):
-            for n in self.numbers.find(text, start, end):
+        numbers: dict[int, list[NumberMention]] = {}     # by position in ``sentences``, those with numbers
+        for first, last in self._blocks(sentences):
+            block = sentences[first:last + 1]
+            starts = [s.start for s in block]
+            for n in self.numbers.find(text, block[0].start, block[-1].end):
                 i = bisect.bisect_right(starts, n.start) - 1
-                if i >= 0 and n.end <= sentences[i].end and (keep is None or keep(sentences[i], n)):
-                    numbers[i].append(n)
-        for i, found in enumerate(numbers):
+                if i >= 0 and n.end <= block[i].end and (keep is None or keep(block[i], n)):
+                    numbers.setdefault(first + i, []).append(n)
+        for i, found in numbers.items():
             if len(found) > self.MAX_PER_SENTENCE:
                 if unread is not None:
                     unread[sentences[i].index] = len(found) - self.MAX_PER_SENTENCE
                 del found[self.MAX_PER_SENTENCE:]
-        out: dict[int, list[Quantity]] = {}
+        out: dict[int, Sequence[Quantity]] = {}
         for i, s in enumerate(sentences):
+            found = numbers.get(i)
+            if not found:
+                out[s.index] = ()        # one shared empty tuple: most sentences of a long text hold no number
+                continue
             earlier = [q for prev in sentences[max(0, i - self.ELIDED_REACH):i]
                        if prev.paragraph == s.paragraph for q in out[prev.index]]
-            out[s.index] = self.sentence(text, s.start, s.end, earlier, numbers[i]) if numbers[i] else []
+            out[s.index] = self.sentence(text, s.start, s.end, earlier, found)
         return out
 
     def _blocks(self, sentences: Sequence[Sentence]):
-        """(start, end) of runs of whole sentences, each at least ``BLOCK`` characters long but
-        the last: a long text's numbers are read, and held before their sentences filter
-        them, a block at a time."""
+        """(first, last): indices of the first and the last of a run of whole sentences, each
+        run at least ``BLOCK`` characters long but the last: a long text's numbers are read,
+        and held before their sentences filter them, a block at a time."""
         first = 0
         for i, s in enumerate(sentences):
             if s.end - sentences[first].start >= self.BLOCK or i == len(sentences) - 1:
-                yield sentences[first].start, s.end
+                yield first, i
                 first = i + 1
 
     def sentence(self, text: str, start: int, end: int, earlier: Sequence[Quantity] = (),

@@ -56,7 +56,7 @@ class Segmenter:
     def sentences(self, text: str) -> list[Sentence]:
         out: list[Sentence] = []
         line_start = 0
-        for paragraph, line in enumerate(text.split("\n")):
+        for paragraph, line in enumerate(_lines(text)):
             self._split_line(line, line_start, paragraph, out)
             line_start += len(line) + 1
         return out
@@ -89,6 +89,15 @@ class Segmenter:
                 stop -= 1
             out.append(Sentence(offset + start, offset + stop, paragraph, len(out)))
             start = cut
+
+
+def _lines(text: str):
+    """``text.split("\n")``, one line at a time: a big article is not copied whole into its lines."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end]
+        start = end + 1
+    yield text[start:]
 
 
 # No sentence is longer than this (the corpora's longest, boilerplate, has 2,774 characters):
