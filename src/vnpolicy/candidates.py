@@ -16,7 +16,7 @@ import regex
 from .actors import ActorMention
 from .deadlines import ResolvedDeadline, TimeMention
 from .numbers import NumberMention
-from .patterns import alternation
+from .patterns import alternation, suffix_alternation
 from .pieces import ArticlePieces
 from .resources import LanguageData
 from .segment import Sentence
@@ -78,8 +78,12 @@ class CandidateFinder:
         self.units = self.quantities.units
         self.not_amount_alone = {w.lower() for w in data["numbers.json"]["words_not_amount_alone"]}
         excl = data["exclusions.json"]
-        self.excluded_before_rx = regex.compile(rf"{_START}(?:{alternation(excl['before'])})\s*[-.]?\s*$")
-        self.exception_rx = regex.compile(rf"(?i){_START}(?:{alternation(excl['before_exceptions'])})\s*$")
+        # The words right before a number, read right to left from it (to ``\Z``), the longest
+        # first: the leftmost match, found without trying every position of the window.
+        self.excluded_before_rx = regex.compile(
+            rf"{_START}(?:{suffix_alternation(excl['before'])})\s*[-.]?\s*\Z", regex.REVERSE)
+        self.exception_rx = regex.compile(
+            rf"(?i){_START}(?:{suffix_alternation(excl['before_exceptions'])})\s*\Z", regex.REVERSE)
         self.identifier_rx = regex.compile(rf"(?:{'|'.join(excl['not_a_quantity'])})$")
         self.min_bare_value = excl["min_value_without_unit"]
 

@@ -30,7 +30,7 @@ import regex
 from .candidates import Candidate
 from .context import Layout
 from .deadlines import DeadlineFinder
-from .patterns import alternation
+from .patterns import alternation, suffix_alternation
 from .pieces import LONG_SENTENCE, ArticlePieces, shift
 from .resources import LanguageData
 from .triggers import Cue, TriggerFinder
@@ -83,8 +83,8 @@ class FeatureExtractor:
         self.groups = tuple(g for g in GROUPS if g in groups)
         spec = data["features.json"]
         self.triggers, self.deadlines = triggers, deadlines
-        self.recipient_rx = regex.compile(
-            rf"(?i){_START}(?:{alternation(data['triggers.json']['recipient_markers'])})\s+$")
+        self.recipient_rx = regex.compile(     # read right to left from the amount: one place tried
+            rf"(?i){_START}(?:{suffix_alternation(data['triggers.json']['recipient_markers'])})\s+\Z", regex.REVERSE)
         self.aspect_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['aspect_markers'])}){_END}")
         self.verb_class: dict[str, list[str]] = {}
         for name, words in spec["verb_classes"].items():

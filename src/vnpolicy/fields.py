@@ -54,9 +54,10 @@ class FieldFinder:
                 labelled_past.add(id(c))      # 'chi trả cổ tức năm 2020' in 2021: whose year, not by when
                 continue
             c.deadline, c.deadline_value = own, resolved
+        recurring: dict[int, bool] = {}   # sentence index -> does it say the target recurs (read once)
         for c in found:
             if c.deadline is None and id(c) not in labelled_past:
-                self._attach_inherited_deadline(text, c, pieces, layout, by_sentence, published)
+                self._attach_inherited_deadline(text, c, pieces, layout, by_sentence, published, recurring)
             self.owners.attach(text, c, pieces, layout, by_sentence)
 
     @staticmethod
@@ -102,13 +103,19 @@ class FieldFinder:
         return start, m.start() if m else s.end
 
     def _attach_inherited_deadline(self, text: str, c: Candidate, pieces: ArticlePieces, layout: Layout,
-                                   by_sentence, published) -> None:
+                                   by_sentence, published, recurring: dict[int, bool]) -> None:
         unit_code = c.unit.code if c.unit else ""
-        if "/" in unit_code or self.recurring_rx.search(text, c.sentence.start, c.sentence.end):
+        if "/" in unit_code or self._recurring(text, c.sentence, recurring):
             return                     # recurring targets have no deadline unless one is stated
         source = self._inherited_deadline(text, c, pieces, layout, by_sentence, published)
         if source is not None:
             c.deadline, c.deadline_value, c.deadline_inherited = source, self.deadlines.resolve(source, published), True
+
+    def _recurring(self, text: str, sentence: Sentence, known: dict[int, bool]) -> bool:
+        """Does the sentence say its targets recur (hằng năm, mỗi tháng)? Asked once per sentence."""
+        if sentence.index not in known:
+            known[sentence.index] = self.recurring_rx.search(text, sentence.start, sentence.end) is not None
+        return known[sentence.index]
 
     def _inherited_deadline(self, text: str, c: Candidate, pieces: ArticlePieces, layout: Layout,
                             by_sentence, published) -> TimeMention | None:

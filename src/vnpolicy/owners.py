@@ -17,7 +17,7 @@ import regex
 from .actors import ActorMention, SubjectNameFinder
 from .candidates import Candidate
 from .context import Layout
-from .patterns import alternation
+from .patterns import alternation, suffix_alternation
 from .pieces import ArticlePieces
 from .resources import LanguageData
 from .segment import Sentence
@@ -34,18 +34,22 @@ class OwnerFinder:
         self.triggers = triggers
         self.names = SubjectNameFinder(data)
         spec = data["actors.json"]
-        self.location_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['location_prepositions'])})\s+$")
-        self.agent_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['agent_markers'])})\s+$")
+        # Words right before a mention, each read right to left from the end of the text before
+        # it (``regex.REVERSE``, to ``\Z``): that one place is tried, not every position before it.
+        self.location_rx = regex.compile(rf"(?i){_START}(?:{suffix_alternation(spec['location_prepositions'])})\s+\Z",
+                                         regex.REVERSE)
+        self.agent_rx = regex.compile(rf"(?i){_START}(?:{suffix_alternation(spec['agent_markers'])})\s+\Z", regex.REVERSE)
         not_recipient = alternation(spec["recipient_marker_not_before"])
         self.recipient_rx = regex.compile(
-            rf"(?i){_START}(?:{alternation(spec['recipient_markers'])})(?!\s+(?:{not_recipient}){_END})"
-            rf"(?:\s+\p{{Ll}}+){{0,4}}\s+$")
+            rf"(?i){_START}(?:{suffix_alternation(spec['recipient_markers'])})(?!\s+(?:{not_recipient}){_END})"
+            rf"(?:\s+\p{{Ll}}+){{0,4}}\s+\Z", regex.REVERSE)
         # the capitalised words of a place name and an opening bracket right before a mention
         self.bracket_rx = regex.compile(r"(?:\p{Lu}[\p{L}\p{M}]*\s+){0,3}\p{Lu}[\p{L}\p{M}]*\s*\(\s*$")
         # what may stand before a clause's subject: nothing, or an adverb (Hiện, Tuy nhiên ...)
         self.subject_opener_rx = regex.compile(
             rf"(?i)[\s,]*(?:(?:{alternation(spec['subject_openers'])})[\s,]*)?")
-        self.possessor_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['plans_of_owner'])})\s+$")
+        self.possessor_rx = regex.compile(rf"(?i){_START}(?:{suffix_alternation(spec['plans_of_owner'])})\s+\Z",
+                                          regex.REVERSE)
 
     def attach(self, text: str, c: Candidate, pieces: ArticlePieces, layout: Layout,
                targets_of: dict[int, list[Candidate]]) -> None:

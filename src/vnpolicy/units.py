@@ -23,7 +23,7 @@ import regex
 
 from .counted import CountedNounReader
 from .numbers import NumberMention
-from .patterns import alternation
+from .patterns import alternation, suffix_alternation
 from .resources import LanguageData
 
 _END = r"(?![\p{L}\p{M}\d])"
@@ -72,7 +72,9 @@ class UnitFinder:
         self.never_rx = self.lexicon.never_rx
         self.classifiers = set(nouns["classifiers"])
         self.never_units = set(nouns["never_units"])
-        self.times_before_rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(spec['times_before'])})\s+$")
+        # read right to left from the number (to ``\Z``): only the place right before it is tried
+        self.times_before_rx = regex.compile(
+            rf"(?<![\p{{L}}\p{{M}}])(?i:{suffix_alternation(spec['times_before'])})\s+\Z", regex.REVERSE)
 
     def _init_rates(self, spec: dict) -> None:
         forms = [f for u in spec["units"] for f in u["forms"]]
@@ -331,7 +333,10 @@ class ComparatorFinder:
             for w in words:
                 self.prefix[w.lower()] = comp
         self.suffix = {w.lower(): comp for comp, words in spec["suffix"].items() for w in words}
-        self.prefix_rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(self.prefix)})\s+$")
+        # read right to left from the amount, the longest word first: the same match as the
+        # leftmost one, with only the place right before the amount tried
+        self.prefix_rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{suffix_alternation(self.prefix)})\s+\Z",
+                                       regex.REVERSE)
         self.suffix_rx = regex.compile(rf"\s+(?i:{alternation(self.suffix)}){_END}")
 
     def around(self, text: str, amount_start: int, after_unit: int, is_range: bool, approx: bool,
