@@ -79,8 +79,10 @@ class Extractor:
             norm = normalize(text)
             sentences = self.segmenter.sentences(norm.text)
             skipped: list[tuple[Sentence, int]] = []
-            candidates = self.assembler.candidates(norm.text, sentences, pub, skipped)
-            targets = [self._record(norm, c) for c in candidates]
+            # the candidates are let go as soon as their records are made: the cycle collector,
+            # let run again at the end of the block, then walks only what the result holds
+            targets = [self._record(norm, c) for c in self.assembler.candidates(norm.text, sentences, pub, skipped)]
+            del sentences
         if skipped:
             warnings = warnings + [self._skipped_warning(norm, skipped)]
         return ExtractionResult(id=id, published=pub.isoformat() if pub else None, targets=targets,

@@ -45,7 +45,7 @@ def iso_date(value: Union[dt.date, str, None]) -> dt.date | None:
     return dt.date.fromisoformat(value)
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     start: int
     end: int
@@ -55,7 +55,7 @@ class Span:
         return {"start": self.start, "end": self.end, "text": self.text}
 
 
-@dataclass
+@dataclass(slots=True)
 class Actor:
     """Who owns a target. For a province or city, ``successor`` is the province it belongs
     to after the 1 July 2025 merger (itself when unchanged) and ``period`` tells when its
@@ -79,7 +79,7 @@ class Actor:
 METRIC_JOINER = " … "
 
 
-@dataclass
+@dataclass(slots=True)
 class Metric:
     """The words naming what is measured or done. They may stand on both sides of the amount
     (*thu hút ít nhất 1 tỷ USD vốn FDI*), so ``parts`` holds each piece with its offsets;
@@ -103,7 +103,7 @@ class Metric:
                 "parts": [p.to_dict() for p in self.parts]}
 
 
-@dataclass
+@dataclass(slots=True)
 class Amount:
     """The number of a target: ``value`` (and ``value_max`` for a range) are exact Decimals,
     normalised so that an integer prints as one (``1,5 tỷ`` -> ``1500000000``)."""
@@ -126,7 +126,7 @@ class Amount:
                 "comparator": self.comparator, "comparator_text": self.comparator_text}
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
     text: str | None
     code: str | None
@@ -139,7 +139,7 @@ class Unit:
                 "start": self.start, "end": self.end}
 
 
-@dataclass
+@dataclass(slots=True)
 class Deadline:
     """When a target is due: ``date`` is a ``datetime.date`` (the last day of the period the
     text names), None when it cannot be resolved; JSON writes it as ``YYYY-MM-DD``."""
@@ -159,7 +159,7 @@ class Deadline:
                 "start": self.start, "end": self.end, "inherited": self.inherited}
 
 
-@dataclass
+@dataclass(slots=True)
 class Target:
     sentence: Span
     actor: Actor | None
@@ -180,7 +180,7 @@ class Target:
                 "rule": self.rule, "confidence": self.confidence}
 
 
-@dataclass
+@dataclass(slots=True)
 class ExtractionResult:
     id: str | None = None
     published: str | None = None
