@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .patterns import alternation, trie_alternation
+from .patterns import alternation, suffix_alternation, trie_alternation
 from .resources import LanguageData
 
 _END = r"(?![\p{L}\p{M}\d])"
@@ -98,7 +98,10 @@ class ActorFinder:
         self.continuation_rx = regex.compile(_SP)
         self.second_name_rx = regex.compile(
             rf"{_SP}(?:{alternation(spec['name_connectors'])}){_SP}(?=(?:{alternation(heads)}){_END})")
-        self.connector_end_rx = regex.compile(rf"(?:\s+(?:{alternation(spec['name_connectors'])})|\s*,)\s*$")
+        # read right to left from where it must end (the longest connector first): the leftmost
+        # match, without trying every position of the name before it
+        self.connector_end_rx = regex.compile(
+            rf"(?:\s+(?:{suffix_alternation(spec['name_connectors'])})|\s*,)\s*\Z", regex.REVERSE)
         self.acronym_rx = regex.compile(r"\s*\((?P<acr>[\p{Lu}\d&][\p{Lu}\p{Ll}\d&\-\. ]{1,20})\)")
         self.anaphora = {w: t for t, ws in spec["anaphora"].items() for w in ws}
         self.named_alone = frozenset(spec["anaphora_named_alone"])
