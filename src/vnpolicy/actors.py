@@ -256,7 +256,7 @@ class ActorFinder:
         inner = next((g for g in listed if m.start < g.start < m.end), None)
         if inner is None:
             return m
-        joint = self.connector_end_rx.search(text, m.start, inner.start)
+        joint = self.connector_end_rx.match(text, m.start, inner.start)
         if joint is None and inner.end <= m.end:
             return m                        # 'Cục Quản lý giá Bộ Tài chính': one name
         end = joint.start() if joint else inner.end

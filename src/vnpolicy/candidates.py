@@ -79,9 +79,11 @@ class CandidateFinder:
         self.not_amount_alone = {w.lower() for w in data["numbers.json"]["words_not_amount_alone"]}
         excl = data["exclusions.json"]
         # The words right before a number, read right to left from it (to ``\Z``), the longest
-        # first: the leftmost match, found without trying every position of the window.
+        # first: the leftmost match, found without trying every position of the window. The
+        # spaces are taken whole (possessive: no label ends in a space), so that a window ending
+        # in dashes and spaces is not tried at every way of splitting them.
         self.excluded_before_rx = regex.compile(
-            rf"{_START}(?:{suffix_alternation(excl['before'])})\s*[-.]?\s*\Z", regex.REVERSE)
+            rf"{_START}(?:{suffix_alternation(excl['before'])})(?:\s*+[-.])?\s*+\Z", regex.REVERSE)
         self.exception_rx = regex.compile(
             rf"(?i){_START}(?:{suffix_alternation(excl['before_exceptions'])})\s*\Z", regex.REVERSE)
         self.identifier_rx = regex.compile(rf"(?:{'|'.join(excl['not_a_quantity'])})$")
@@ -134,8 +136,8 @@ class CandidateFinder:
         time expressions need not be read for every sentence."""
         if n.kind == "words" and text[n.start:n.end].lower() in self.not_amount_alone:
             return True          # 'một chương trình': an article, not a count
-        label = self.excluded_before_rx.search(text, max(sentence.start, n.start - 25), n.start)
-        if label and not self.exception_rx.search(text, max(sentence.start, label.start() - 25), label.end()):
+        label = self.excluded_before_rx.match(text, max(sentence.start, n.start - 25), n.start)
+        if label and not self.exception_rx.match(text, max(sentence.start, label.start() - 25), label.end()):
             return True          # a document number, a road, an ordinal: Quyết định 123, Quốc lộ 18
         if n.kind == "digits" and self.identifier_rx.match(text[n.start:n.end]):
             return True          # a phone number or a code: 0912345678

@@ -187,9 +187,9 @@ class DeadlineFinder:
         lead = lead_m.group().strip().lower() if lead_m else ""
         start = m.start() - (len(lead_m.group()) if lead_m else 0)
         parts = {k: v for k, v in m.groupdict().items() if v is not None}
-        baseline = not lead and bool(self.baseline_rx.search(before))
-        horizon = bool(self.horizon_rx.search(before))
-        start_bound = baseline and bool(self.start_bound_rx.search(before))
+        baseline = not lead and bool(self.baseline_rx.match(before))
+        horizon = bool(self.horizon_rx.match(before))
+        start_bound = baseline and bool(self.start_bound_rx.match(before))
         return TimeMention(start, m.end(), name, parts, lead, baseline=baseline, horizon=horizon, start_bound=start_bound)
 
     # --- resolution -------------------------------------------------------------

@@ -313,7 +313,7 @@ class FeatureExtractor:
 
     def _counts_recipients(self, text: str, cand: Candidate, clause) -> bool:
         """'phân bổ 145 chỉ tiêu cho 35 đơn vị': 'cho N ...' after another amount counts recipients."""
-        marker = self.recipient_rx.search(text, max(clause[0], cand.left - 12), cand.left)
+        marker = self.recipient_rx.match(text, max(clause[0], cand.left - 12), cand.left)
         return bool(marker) and any(ch.isdigit() for ch in text[clause[0]:marker.start()])
 
     def _verb(self, view: ArticleView, cand: Candidate, clause) -> list:

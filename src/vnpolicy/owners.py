@@ -76,7 +76,7 @@ class OwnerFinder:
             c.actor, c.actor_inherited = governing, True
             return
         after = [a for a in mentions if a.start >= amount_start and not self._is_oblique(text, a)
-                 and self.agent_rx.search(text, max(0, a.start - 8), a.start)]
+                 and self.agent_rx.match(text, max(0, a.start - 8), a.start)]
         if after:
             c.actor = after[0]
             return
@@ -164,7 +164,7 @@ class OwnerFinder:
 
     def _is_oblique(self, text: str, a: ActorMention) -> bool:
         """A location or a recipient (phát hành cho đối tác chiến lược Ngân hàng X): not an owner."""
-        return self._is_location(text, a) or bool(self.recipient_rx.search(text, max(0, a.start - 40), a.start))
+        return self._is_location(text, a) or bool(self.recipient_rx.match(text, max(0, a.start - 40), a.start))
 
     def _is_location(self, text: str, a: ActorMention) -> bool:
         """A place after a preposition (tại Hà Nội), or in brackets after one (tại Đức Hòa (Long
@@ -176,7 +176,7 @@ class OwnerFinder:
         if bracket:
             start = bracket.start()         # judge the place the brackets follow
         before = text[max(0, start - 25):start]
-        return bool(self.location_rx.search(before)) and not self.possessor_rx.search(before)
+        return bool(self.location_rx.match(before)) and not self.possessor_rx.match(before)
 
 
 def _clause_start(text: str, sentence_start: int, limit: int) -> int | None:

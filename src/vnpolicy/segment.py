@@ -36,7 +36,9 @@ class Sentence:
 # instead of trying every position (4x faster); the boundary starts at the group 'close'.
 _BOUNDARY = regex.compile(
     r"[.!?…](?P<close>[\"')\]]*)(?:\s+(?=[\"'(\[]?[\p{Lu}\d])|(?<=(?:\p{Ll}|\D\d+|%)[.!?…][\"')\]]*)(?=\p{Lu}\p{Ll}))")
-_TOKEN_BEFORE = regex.compile(r"(\S+?)[.!?…]+[\"')\]]*$")
+# The last token before a stop, read right to left from the end (only that place is tried):
+# the same token as the leftmost match of (\S+?)[.!?…]+["')\]]*$, since marks and closers differ.
+_TOKEN_BEFORE = regex.compile(r"(\S+)[.!?…]+[\"')\]]*\Z", regex.REVERSE)
 
 
 class Segmenter:
@@ -44,7 +46,7 @@ class Segmenter:
         self.abbreviations = frozenset(data["segment.json"]["abbreviations"])
 
     def _is_abbreviation(self, chunk: str) -> bool:
-        m = _TOKEN_BEFORE.search(chunk[-40:])
+        m = _TOKEN_BEFORE.match(chunk[-40:])
         if not m or not chunk.endswith("."):
             return False
         word = m.group(1).split("(")[-1]

@@ -122,9 +122,9 @@ class TriggerFinder:
             if kind == "neutral":
                 continue
             if kind == "target" and (text[max(0, m.start() - 3):m.start()].rstrip().endswith("%")
-                                     or self.achievement_rx.search(text, max(0, m.start() - 25), m.start())):
+                                     or self.achievement_rx.match(text, max(0, m.start() - 25), m.start())):
                 kind = "status"      # '16% kế hoạch năm', 'đã vượt kế hoạch': the plan is being reported on
-            elif kind == "target" and self.negation_rx.search(text, max(0, m.start() - 30), m.start()):
+            elif kind == "target" and self.negation_rx.match(text, max(0, m.start() - 30), m.start()):
                 continue             # 'không tính tới phương án': a negated cue sets nothing
             out.append(Cue(m.start(), m.end(), kind, word, word in self.weak))
         return out
@@ -166,13 +166,13 @@ class TriggerFinder:
                unit_dimension: str | None = None) -> Decision:
         """Classify the amount at ``amount_start`` in ``text`` (one sentence)."""
         before = text[max(0, amount_start - 60):amount_start]
-        if self.attribute_rx.search(before):
+        if self.attribute_rx.match(before):
             return Decision("attribute", None, "attribute_before")
         if unit_code == "%" and self.status_after_percent_rx.match(text, after_unit):
             return Decision("status", None, "percent_of_plan")
         if self.is_price(text, amount_start, unit_code, unit_dimension):
             return Decision("attribute", None, "price")
-        if self.change_start_rx.search(text, max(0, amount_start - 6), amount_start) \
+        if self.change_start_rx.match(text, max(0, amount_start - 6), amount_start) \
                 and self.change_end_rx.match(text[after_unit:after_unit + 20]):
             return Decision("status", None, "start_of_change")
         facts = self._facts(text)

@@ -138,7 +138,7 @@ class UnitFinder:
         unit = self.after(text, number.end, end, open_class)
         if unit is None or unit.dimension == "count":
             # 'gấp đôi con số năm trước': what follows a multiple is the thing multiplied
-            m = self.times_before_rx.search(text, max(start, number.start - 12), number.start)
+            m = self.times_before_rx.match(text, max(start, number.start - 12), number.start)
             if m:
                 word_end = m.start() + len(m.group().rstrip())
                 return UnitMention(m.start(), word_end, "times", "ratio", "implied")
@@ -351,7 +351,7 @@ class ComparatorFinder:
             words = m.group().strip()
             return ComparatorMention(self.suffix[words.lower()], m.end() - len(words), m.end())
         window_start = max(0 if start is None else start, amount_start - 30)
-        m = self.prefix_rx.search(text, window_start, amount_start)
+        m = self.prefix_rx.match(text, window_start, amount_start)
         if m:
             words = m.group().strip()
             return ComparatorMention(self.prefix[words.lower()], m.start(), m.start() + len(words))
