@@ -29,7 +29,8 @@ _DIGIT = regex.compile(r"\d")
 def _readable(words: str) -> bool:
     """Can Python read every digit the pattern engine matched? (The engine knows the digits of
     newer Unicode versions than Python's own tables, U+10D40 among them.)"""
-    return all(ch.isdecimal() for ch in _DIGIT.findall(words))
+    digits = "".join(_DIGIT.findall(words))
+    return not digits or digits.isdecimal()
 
 
 @dataclass(frozen=True)

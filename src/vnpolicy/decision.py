@@ -82,6 +82,8 @@ class DecisionModel:
 
     def reasons(self, features: dict[str, float], count: int = 3) -> list[str]:
         """The features that pushed hardest towards 'target', strongest first."""
-        # nlargest is sorted(reverse=True)[:count] without sorting every feature of the candidate
-        pushes = heapq.nlargest(count, ((self.weights.get(name, 0.0) * value, name) for name, value in features.items()))
-        return [name for push, name in pushes if push > 0]
+        # nlargest is sorted(reverse=True)[:count] without sorting every feature of the candidate;
+        # only the features that push towards 'target' can be among the reasons, so only they are ranked
+        weight = self.weights.get
+        pushes = [(push, name) for name, value in features.items() if (push := weight(name, 0.0) * value) > 0]
+        return [name for push, name in heapq.nlargest(count, pushes)]

@@ -54,7 +54,7 @@ class MetricFinder:
                                    if w.count(" ") == 1}
 
     def _words(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
-        return [(m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
+        return [m.span() for m in _WORD.finditer(text, start, end)]
 
     def _trim(self, text: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
         lowered = [text[s:e].lower() for s, e in words]

@@ -159,6 +159,9 @@ class SentenceWords:
     def __init__(self, text: str, start: int, end: int):
         self.text = text
         self.indexed = end - start > LONG_SENTENCE
+        # a short sentence: the words last found, and where (the words before an amount are
+        # asked for twice in a row, by two features)
+        self._found: tuple[int, int, list[str]] = (0, 0, [])
         if self.indexed:
             sentence = text[start:end]
             lowered = sentence.lower()
@@ -185,23 +188,31 @@ class SentenceWords:
             out[-1] = self.text[max(self.starts[hi - 1], start):end].lower()
         return out
 
+    def _words_of(self, start: int, end: int) -> list[str]:
+        """``_WORD.findall(text[start:end].lower())`` of a short sentence (not to be changed)."""
+        found_start, found_end, words = self._found
+        if (found_start, found_end) != (start, end):
+            words = _WORD.findall(self.text[start:end].lower())
+            self._found = (start, end, words)
+        return words
+
     def between(self, start: int, end: int) -> list[str]:
         if not self.indexed:
-            return _WORD.findall(self.text[start:end].lower())
+            return list(self._words_of(start, end))
         lo, hi = self._range(start, end)
         return self._slice(lo, hi, start, end)
 
     def last(self, start: int, end: int, count: int) -> list[str]:
         """``between(start, end)[-count:]``."""
         if not self.indexed:
-            return _WORD.findall(self.text[start:end].lower())[-count:]
+            return self._words_of(start, end)[-count:]
         lo, hi = self._range(start, end)
         return self._slice(max(lo, hi - count), hi, start, end)
 
     def first(self, start: int, end: int, count: int) -> list[str]:
         """``between(start, end)[:count]``."""
         if not self.indexed:
-            return _WORD.findall(self.text[start:end].lower())[:count]
+            return self._words_of(start, end)[:count]
         lo, hi = self._range(start, end)
         return self._slice(lo, min(hi, lo + count), start, end)
 

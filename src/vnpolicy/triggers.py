@@ -49,8 +49,7 @@ class Decision:
 
 def governing_cue(amount_start: int, cues: list[Cue]) -> Cue | None:
     """The nearest target cue before an amount in its sentence, if any."""
-    before = [c for c in cues if c.kind == "target" and c.end <= amount_start]
-    return before[-1] if before else None
+    return next((c for c in reversed(cues) if c.kind == "target" and c.end <= amount_start), None)
 
 
 class TriggerFinder:
