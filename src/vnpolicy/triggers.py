@@ -47,6 +47,12 @@ class Decision:
     rule: str
 
 
+@functools.lru_cache(maxsize=None)
+def _verdict(kind: str, rule: str) -> Decision:
+    """A decision that no cue gave, one shared instance per verdict (decisions are frozen)."""
+    return Decision(kind, None, rule)
+
+
 def governing_cue(amount_start: int, cues: list[Cue]) -> Cue | None:
     """The nearest target cue before an amount in its sentence, if any."""
     return next((c for c in reversed(cues) if c.kind == "target" and c.end <= amount_start), None)
@@ -166,27 +172,27 @@ class TriggerFinder:
         """Classify the amount at ``amount_start`` in ``text`` (one sentence)."""
         before = text[max(0, amount_start - 60):amount_start]
         if self.attribute_rx.match(before):
-            return Decision("attribute", None, "attribute_before")
+            return _verdict("attribute", "attribute_before")
         if unit_code == "%" and self.status_after_percent_rx.match(text, after_unit):
-            return Decision("status", None, "percent_of_plan")
+            return _verdict("status", "percent_of_plan")
         if self.is_price(text, amount_start, unit_code, unit_dimension):
-            return Decision("attribute", None, "price")
+            return _verdict("attribute", "price")
         if self.change_start_rx.match(text, max(0, amount_start - 6), amount_start) \
                 and self.change_end_rx.match(text[after_unit:after_unit + 20]):
-            return Decision("status", None, "start_of_change")
+            return _verdict("status", "start_of_change")
         facts = self._facts(text)
         if facts.rate_ends and facts.rate_ends[0] <= amount_start:
-            return Decision("attribute", None, "rate")
+            return _verdict("attribute", "rate")
         clause_end = facts.clause_end(after_unit)
         if facts.within(self.status_in_clause_rx, after_unit, clause_end):
-            return Decision("status", None, "present_state_after")
+            return _verdict("status", "present_state_after")
         if facts.within(self.condition_after_rx, after_unit, clause_end):
-            return Decision("condition", None, "eligibility_condition")
+            return _verdict("condition", "eligibility_condition")
         if self._bare_aside(text, cues, amount_start):
-            return Decision("status", None, "bracketed_aside")
+            return _verdict("status", "bracketed_aside")
         earlier = self._outside_closed_brackets(text, [c for c in cues if c.end <= amount_start], amount_start)
         if not earlier:
-            return Decision("none", None, "no_cue")
+            return _verdict("none", "no_cue")
         nearest = earlier[-1]
         if nearest.kind == "target" and nearest.weak:
             blocker = next((c for c in earlier if c.kind in ("forecast", "condition")), None)
@@ -198,7 +204,7 @@ class TriggerFinder:
             if past is not None:
                 return Decision("status", past, "status_over_weak_target")
             if self.status_after_rx.match(text, after_unit):
-                return Decision("status", None, "compared_with_past")
+                return _verdict("status", "compared_with_past")
         if nearest.kind == "target":
             return Decision("target", nearest, "weak_cue" if nearest.weak else "strong_cue")
         # A condition anywhere earlier governs the whole sentence.

@@ -54,6 +54,11 @@ class ComparatorMention:
     end: int | None = None
 
 
+# The comparators said by no word of their own, one shared instance each (they are frozen):
+# every number without a comparator word gets one.
+_WORDLESS = {c: ComparatorMention(c) for c in ("range", "approx", "eq")}
+
+
 class UnitFinder:
     def __init__(self, data: LanguageData):
         spec = data["units.json"]
@@ -344,7 +349,7 @@ class ComparatorFinder:
         """The comparator of the amount at ``amount_start`` whose unit ends at ``after_unit``,
         from words within text[start:end] (the sentence; by default the text)."""
         if is_range:
-            return ComparatorMention("range")
+            return _WORDLESS["range"]
         end = len(text) if end is None else end
         m = self.suffix_rx.match(text, after_unit, min(end, after_unit + 40))   # bounded: never rescans the text
         if m:
@@ -356,5 +361,5 @@ class ComparatorFinder:
             words = m.group().strip()
             return ComparatorMention(self.prefix[words.lower()], m.start(), m.start() + len(words))
         if approx:
-            return ComparatorMention("approx")
-        return ComparatorMention("eq")
+            return _WORDLESS["approx"]
+        return _WORDLESS["eq"]
