@@ -155,6 +155,9 @@ class DeadlineFinder:
         self.start_bound_rx = regex.compile(rf"(?i)(?<![\p{{L}}\p{{M}}])(?:{start_bound})\s+\Z", regex.REVERSE)
         self.horizon_rx = regex.compile(rf"(?i)(?:{horizon})\s+\Z", regex.REVERSE)
         self.before_words = set(spec["before_words"])
+        # a one-word 'before' (trước) is the lead's first word; only the others are compared in full
+        self.before_tokens = {w for w in self.before_words if w.split() == [w]}
+        self.before_phrases = tuple(w for w in self.before_words if w not in self.before_tokens)
 
     def find(self, text: str, pos: int = 0, endpos: int | None = None) -> list[TimeMention]:
         """Time expressions in text[pos:endpos], with offsets into ``text``."""
@@ -197,8 +200,7 @@ class DeadlineFinder:
 
     def resolve(self, t: TimeMention, published: dt.date | None) -> ResolvedDeadline:
         p = t.parts
-        before = any(t.lead.split()[:1] == [w] or t.lead.startswith(w + " ") or t.lead == w
-                     for w in self.before_words) and not t.rule.startswith("day_")
+        before = not t.rule.startswith("day_") and self._says_before(t.lead)
         year = self._year(p.get("year"), published)
         if t.rule == "period_range":
             return ResolvedDeadline(dt.date(int(p["y2"]), 12, 31), "period")
@@ -262,6 +264,13 @@ class DeadlineFinder:
                 return ResolvedDeadline(published + dt.timedelta(weeks=count), "duration")
             return ResolvedDeadline(published + dt.timedelta(days=count), "duration")
         return ResolvedDeadline(None, "unknown")
+
+    def _says_before(self, lead: str) -> bool:
+        """Does the lead-in say 'before' (trước năm 2025: the period before it ends the target)?"""
+        first = lead.split(maxsplit=1)[:1]
+        if first and first[0] in self.before_tokens:
+            return True
+        return any(lead.split()[:1] == [w] or lead.startswith(w + " ") or lead == w for w in self.before_phrases)
 
     @staticmethod
     def _year(text: str | None, published: dt.date | None) -> int | None:

@@ -103,13 +103,14 @@ class FeatureExtractor:
         }
 
     def compute(self, view: ArticleView, cand: Candidate, groups: tuple[str, ...] | None = None,
-                features: dict[str, float] | None = None,
-                evidence: dict[str, str] | None = None) -> tuple[dict[str, float], dict[str, str]]:
+                features: dict[str, float] | None = None, evidence: dict[str, str] | None = None,
+                clause: tuple[int, int] | None = None) -> tuple[dict[str, float], dict[str, str]]:
         """The candidate's features (name -> 1.0) and, for some, the words that fired them: of
-        ``groups`` (default: all of this extractor's), added to ``features``/``evidence`` if given."""
+        ``groups`` (default: all of this extractor's), added to ``features``/``evidence`` if given;
+        ``clause`` is the candidate's ``clause`` when it is known already."""
         features = {} if features is None else features
         evidence = {} if evidence is None else evidence
-        clause = self._clause(view, cand)
+        clause = self.clause(view, cand) if clause is None else clause
         for group in self.groups if groups is None else groups:
             for item in self._group_functions[group](view, cand, clause):
                 if item.__class__ is str:        # most are: bigrams of a long sentence come by the hundred
@@ -130,7 +131,7 @@ class FeatureExtractor:
     # --- windows ------------------------------------------------------------------------
 
     @staticmethod
-    def _clause(view: ArticleView, cand: Candidate) -> tuple[int, int]:
+    def clause(view: ArticleView, cand: Candidate) -> tuple[int, int]:
         """The clause around the quantity: from the last clause break before it to the next after it
         (in a long sentence the breaks are found once, for all its quantities)."""
         s = cand.sentence

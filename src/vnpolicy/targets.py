@@ -51,9 +51,10 @@ class TargetAssembler:
         first, last = self.features.split_groups()
         last_prefixes = tuple(p for g in last for p in DEFERRED_GROUPS[g])
         for c in candidates:
-            c.features, c.evidence = self.features.compute(view, c, first)
+            clause = self.features.clause(view, c)      # read by both passes
+            c.features, c.evidence = self.features.compute(view, c, first, clause=clause)
             if complete or self.decision.can_reach(c.features, last_prefixes):
-                self.features.compute(view, c, last, c.features, c.evidence)
+                self.features.compute(view, c, last, c.features, c.evidence, clause)
                 c.probability = self.decision.probability(c.features)
         return view, candidates
 
