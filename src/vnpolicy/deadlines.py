@@ -169,7 +169,7 @@ class DeadlineFinder:
         lower = text[pos:endpos].lower()
         years = len(_YEAR_RX.findall(lower))
         dated_year = years > 0 and _DATED_YEAR_RX.search(lower) is not None
-        present = {k for k in self.all_keywords if k in lower}     # looked for once, for all rules
+        present = set(filter(lower.__contains__, self.all_keywords))     # looked for once, for all rules
         for (name, rx), keywords, years_needed, needs_dated_year in zip(
                 self.rules, self.rule_keywords, self.years_needed, self.needs_dated_year):
             if years < years_needed or needs_dated_year and not dated_year \
