@@ -92,6 +92,8 @@ class NormalizedText:
         return o_end + (pos - n_end)
 
     def span_to_original(self, start: int, end: int) -> tuple[int, int]:
+        if not self.edits:           # most texts need no edit: the offsets are the caller's already
+            return snap_to_graphemes(self.original, start, end)
         return snap_to_graphemes(self.original, self.to_original_start(start), self.to_original_end(end))
 
 
