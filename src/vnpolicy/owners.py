@@ -92,7 +92,8 @@ class OwnerFinder:
     def _inherited(self, text: str, c: Candidate, pieces: ArticlePieces,
                    targets_of: dict[int, list[Candidate]]) -> ActorMention | None:
         """The owner from the nearest sentence before that has one: the owner of its last target,
-        else the first owner it names; for a target with none before it, the lead's first actor."""
+        else the first owner it names, unless that is a place named in passing (then None); for a
+        target with none before it, the lead's first actor."""
         index = c.sentence.index
         for back in range(index - 1, max(-1, index - 1 - self.BACK), -1):
             owner = self._owner_of_sentence(text, back, pieces, targets_of)
