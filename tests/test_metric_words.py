@@ -7,6 +7,8 @@ import vnpolicy
 def metric_of(text: str, amount: str) -> str:
     found = [t for t in vnpolicy.extract(text).targets if t.amount.text == amount]
     assert found, f"no target at {amount!r}"
+    for part in found[0].metric.parts:        # every piece, wherever it was found, indexes the text
+        assert text[part.start:part.end] == part.text
     return found[0].metric.text
 
 

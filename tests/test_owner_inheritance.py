@@ -27,6 +27,7 @@ def owner_of(text: str, amount: str):
 def test_inherited_owner(text, amount, owner):
     actor = owner_of(text, amount)
     assert actor is not None and actor.name == owner and actor.inherited
+    assert text[actor.start:actor.end] == actor.text      # the sentence it was inherited from
 
 
 def test_a_place_named_in_passing_gives_no_owner():

@@ -56,8 +56,9 @@ class Layout:
 
     def openers_back(self, index: int):
         """The passage-opening times at or before sentence ``index``, nearest first, at most
-        ``OPENERS_BACK`` of them, and none that opened more than the reach before it. Each step jumps to the sentence before the period began, so a
-        long passage without an opener costs one step, not one per sentence."""
+        ``OPENERS_BACK`` of them, and none that opened more than the reach before it. Each step
+        jumps to the sentence before the period began, so a long passage without an opener costs
+        one step, not one per sentence."""
         self.period(index)
         i = index
         for _ in range(self.OPENERS_BACK):

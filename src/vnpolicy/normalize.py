@@ -106,8 +106,6 @@ _PREPEND = regex.compile(r"\p{Grapheme_Cluster_Break=Prepend}")
 _CONTROL = regex.compile(r"[\p{Grapheme_Cluster_Break=Control}\r\n]")
 
 
-
-
 def _lowest(rx: regex.Pattern) -> str:
     """The first code point that ``rx`` matches: every character below it is tested without
     the pattern (most of a text is: marks start at U+0300, prepended marks at U+0600)."""

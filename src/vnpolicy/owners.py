@@ -112,8 +112,9 @@ class OwnerFinder:
         if owner.type not in _PLACES or owner.anaphora or any(t.actor is owner for t in targets_of.get(index, ())):
             return False            # 'thành phố', 'tỉnh này' refer back: the passage goes on
         sentence_start = pieces.sentences[index].start
-        edges = [m.end() for m in _CLAUSE_EDGE.finditer(text, sentence_start, owner.start)]
-        clause_start = edges[-1] if edges else sentence_start
+        clause_start = _clause_start(text, sentence_start, owner.start)
+        if clause_start is None:                  # a sentence after a full stop opens a clause
+            clause_start = sentence_start
         gap = text[clause_start:owner.start]
         for t in pieces[index]["times"]:          # 'Năm 2005, Việt Nam ...': a time before the subject
             if clause_start <= t.start and t.end <= owner.start:
