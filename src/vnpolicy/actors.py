@@ -1,6 +1,6 @@
 """Actors: who owns a target. Found from the gazetteer (provinces, ministries, groups,
-companies, countries), from organisation-name patterns (Công ty/Tập đoàn/Ngân hàng X),
-and from anaphora (tỉnh, thành phố, Bộ, ngân hàng này) resolved to the last mention of
+companies, countries), from organisation-name patterns (Công ty/Tập đoàn/Ngân hàng X), from
+sectors that stand as a clause's subject (ngành thủy sản sẽ ...), and from anaphora (tỉnh, thành phố, Bộ, ngân hàng này) resolved to the last mention of
 that kind earlier in the text.
 """
 from __future__ import annotations
@@ -91,6 +91,13 @@ class ActorFinder:
         self.lower_name_rx = regex.compile(
             rf"{_START}(?P<head>{alternation(heads)})(?P<rest>(?:{_SP}(?:{lower})){{2,{spec['lowercase_name_max_words']}}})"
             r"(?=\s*\([\p{Lu}\d&][\p{Lu}\d&\-]*\))")
+        # 'Năm nay, ngành hàng không VN sẽ ...': a sector as a clause's subject, with the place
+        # it may name inside it
+        sector = spec["sector_subjects"]
+        self.sector_rx = regex.compile(
+            rf"(?m)(?:(?<=^)|(?<=[,;:(\"“”][^\S\n]*)|(?<=(?i:{alternation(spec['subject_openers'])})[,\s]+))"
+            rf"{_START}(?:{alternation(sector['heads'])})(?:{_SP}{lower}){{1,{sector['max_lowercase_words']}}}"
+            rf"(?:{_SP}{_CAP}){{0,{sector['max_place_words']}}}(?={_SP}(?:{alternation(sector['followed_by'])}){_END})")
         # Offices and organs in front of an organisation name are not part of it: 'Tổng cục
         # trưởng Tổng cục Thuế' -> Tổng cục Thuế, 'Hội đồng quản trị PVOIL' -> PVOIL.
         self.admin_rx = regex.compile(rf"(?i:{admin})")
@@ -202,7 +209,14 @@ class ActorFinder:
         name never ends inside a gazetteer name."""
         listed = self._gazetteer_names(text)
         whole = (self._whole(text, m, listed) for m in self._pattern_names(text))
-        return [m for m in whole if m is not None] + listed
+        return [m for m in whole if m is not None] + listed + self._sectors(text)
+
+    def _sectors(self, text: str) -> list[ActorMention]:
+        """Sectors standing as a clause's subject (ngành thủy sản sẽ ...); one starts before any
+        place it names, so it wins over that place."""
+        if "ngành" not in text and "Ngành" not in text:
+            return []
+        return [ActorMention(m.start(), m.end(), m.group(), "sector", "pattern") for m in self.sector_rx.finditer(text)]
 
     def _pattern_names(self, text: str) -> list[ActorMention]:
         out: list[ActorMention | None] = []
