@@ -91,6 +91,8 @@ class ActorFinder:
         self.lower_name_rx = regex.compile(
             rf"{_START}(?P<head>{alternation(heads)})(?P<rest>(?:{_SP}(?:{lower})){{2,{spec['lowercase_name_max_words']}}})"
             r"(?=\s*\([\p{Lu}\d&][\p{Lu}\d&\-]*\))")
+        self.deputy_rx = regex.compile(
+            rf"(?:{suffix_alternation(spec['deputy_prefixes']['words'])}){_SP}\Z", regex.REVERSE)
         # 'Năm nay, ngành hàng không VN sẽ ...': a sector as a clause's subject, with the place
         # it may name inside it
         sector = spec["sector_subjects"]
@@ -260,8 +262,22 @@ class ActorFinder:
             # Places keep their canonical name (TP HCM -> Hồ Chí Minh); organisations keep the
             # article's own form, which is what a reader of that article recognises.
             name = canonical if etype in _PLACE_TYPES or etype == "country" else m.group("name")
+            deputy = self.deputy_rx.match(text, max(0, m.start() - 8), m.start()) if etype == "government" else None
+            if deputy:
+                out.append(self._deputy(text, deputy.start(), m.end()))
+                continue
             out.append(ActorMention(m.start(), m.end(), name, etype, "gazetteer", canonical=canonical))
         return out
+
+    def _deputy(self, text: str, start: int, office_end: int) -> ActorMention:
+        """'Phó Thủ tướng Nguyễn Tấn Dũng': a deputy of the office, with the person's name that
+        follows it, if any."""
+        end = office_end
+        person = self.person_rx.match(text, office_end + 1) if text[office_end:office_end + 1] == " " else None
+        if person:
+            end = person.end()
+        name = text[start:end]
+        return ActorMention(start, end, name, "official", "gazetteer", canonical=name)
 
     def _whole(self, text: str, m: ActorMention, listed: list[ActorMention]) -> ActorMention | None:
         """A pattern name that runs into or over a gazetteer name: joined to it ('Cục Tài chính
