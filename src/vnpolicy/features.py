@@ -12,7 +12,8 @@ compared (``vnpolicy train --groups``):
 - ``time``: a time expression in the sentence, and whether it lies after the publication date;
 - ``nouns``: attribute, price, rate and casualty words around the amount;
 - ``verb``: the class of the words right before the amount (a planned action, a change ...);
-- ``unit``: the unit's dimension and source, the comparator, the kind of number;
+- ``unit``: the unit's dimension and source, the counted noun's first two syllables, the
+  comparator, the kind of number;
 - ``layout``: headline, lead or body; quotation marks; list structure;
 - ``lexical``: the words right before the amount and the cue word itself, as words (the
   trainer keeps only those seen in several articles).
@@ -343,6 +344,8 @@ class FeatureExtractor:
             out.append(f"unit_source:{unit.source}")
             if "/" in unit.code:
                 out.append("unit:rate")
+            if unit.dimension == "count":   # what is counted: dự án and căn hộ are planned, phương án and lần rarely
+                out.append(f"unit_word:{' '.join(unit.code.split('/')[0].split()[:2]).lower()}")
         if n.kind == "words":
             out.append(f"number_words_unit:{unit.source if unit else 'none'}")
         if view.restated(cand):       # a headline or lead restating a body target, or the reverse
