@@ -53,6 +53,11 @@ def metric_of(text: str, amount: str) -> str:
     # 'chỉ (còn)' links like 'còn'
     ("Năm 2027, Công ty Thép Sông Lam đặt mục tiêu chi phí vận hành chỉ còn 400 tỷ đồng.", "400 tỷ",
      "chi phí vận hành"),
+    # the items of a list under one verb take its words, each with its own counted noun
+    ("Năm 2027, huyện sẽ xây mới 12 trường học, 5 trạm y tế và 3 chợ.", "5", "xây mới … trạm y tế"),
+    ("Năm 2027, huyện sẽ xây mới 12 trường học, 5 trạm y tế và 3 chợ.", "3", "xây mới … chợ"),
+    ("Tỉnh sẽ xây 4 nhà máy thủy điện nhỏ, 2 trung tâm dữ liệu vùng và 3 khu công nghiệp mới trong năm 2027.",
+     "3", "xây … khu công nghiệp mới"),
 ])
 def test_metric_words(text, amount, expected):
     assert metric_of(text, amount) == expected

@@ -6,7 +6,9 @@ noun (4 dự án mới) belongs to the metric, so the slice after it then starts
 words at their edges (đạt, sẽ, lên ...) are trimmed. The words naming a metric often stand on
 both sides of the amount (*thu hút ít nhất 1 tỷ USD vốn FDI*), so both slices are kept as the
 metric's parts; a bare 'tăng' after an amount names the growth of what the target before it
-measured. When neither slice names anything, a label before a colon does (*Tổng sản lượng:
+measured. An item of a list under one verb with no words of its own before it (*xây 12 trường,
+5 trạm y tế và 3 chợ*) takes the words before the list's first item. When neither slice names
+anything, a label before a colon does (*Tổng sản lượng:
 1,2 triệu tấn*), else the words of the quantity before it in the sentence (*Lợi nhuận năm 2026
 đạt 60 tỷ, dự kiến năm 2027 đạt 80 tỷ*).
 """
@@ -41,6 +43,8 @@ class MetricFinder:
         self.growth_verbs = {w.lower() for w in spec["growth_verbs"]}
         passive, benefit = (alternation(spec[k]) for k in ("passive_after_cue", "beneficiary_verbs"))
         self.passive_rx = regex.compile(rf"(?i)\s+(?:{passive})(?![\p{{L}}\p{{M}}])(?!\s+(?:{benefit})(?![\p{{L}}\p{{M}}]))")
+        separators = alternation(spec["list_separators"])
+        self.list_separator_rx = regex.compile(rf"(?i)(?:\s*(?:{separators})(?![\p{{L}}\p{{M}}]))+\s*")
         self.max_before = spec["max_syllables_before"]
         self.max_after = spec["max_syllables_after"]
         stops = sorted(spec["stop_after"], key=len, reverse=True)
@@ -130,6 +134,8 @@ class MetricFinder:
         """The pieces of the metric words of target ``cand``, in text order; ``previous`` is the
         target before it in its sentence, ``neighbours`` every quantity of the sentence."""
         before, after = self.sides(text, cand, previous, bucket, neighbours)
+        if before is None and self._counts_own_noun(cand):
+            before = self._first_item_words(text, cand, bucket, neighbours)
         if previous is not None and previous.metric_parts and self.is_bare_growth(text, before) \
                 and self.size(text, after) <= 1:
             return list(previous.metric_parts)   # '..., tăng 27,9%': growth of the thing just named
@@ -139,6 +145,36 @@ class MetricFinder:
             return [before, after]           # 'thu hút ít nhất 1 tỷ USD vốn FDI': thu hút … vốn FDI
         chosen = before or after
         return [chosen] if chosen else []
+
+    @staticmethod
+    def _counts_own_noun(cand: Candidate) -> bool:
+        unit = cand.unit
+        return unit is not None and unit.dimension == "count" and unit.source not in BORROWED_UNITS \
+            and unit.start >= cand.number.end
+
+    def _first_item_words(self, text: str, cand: Candidate, bucket, neighbours: list[Candidate]):
+        """The words before the first item of the list that ``cand`` closes ('xây mới 12 trường
+        học, 5 trạm y tế và 3 chợ': xây mới), or None when no list leads to it."""
+        earlier = [q for q in neighbours if q.right <= cand.left and q.sentence.index == cand.sentence.index]
+        first = cand
+        for q in reversed(earlier):
+            if not self.list_separator_rx.fullmatch(text, self._item_end(text, q, first.left), first.left):
+                break
+            first = q
+        if first is cand:
+            return None
+        words = self.sides(text, first, None, bucket, neighbours)[0]
+        if words and any(ch.isdigit() for ch in text[words[0]:words[1]]):
+            return None         # they run over another quantity: the list does not start there
+        return words
+
+    def _item_end(self, text: str, item: Candidate, limit: int) -> int:
+        """Where a list item ends: after the words of its counted noun ('5 trung tâm nhiệt điện
+        khí'), which stop at the first stop mark, or at its unit."""
+        if not self._counts_own_noun(item):
+            return item.right
+        words = self.after(text, item.unit.start, limit)
+        return max(item.right, words[1]) if words else item.right
 
     def _sides_of_earlier(self, text: str, cand: Candidate, bucket, neighbours: list[Candidate]):
         """A target whose own words name nothing ('Lợi nhuận năm 2004 đạt 60 tỷ đồng, dự kiến
