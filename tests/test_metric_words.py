@@ -58,6 +58,13 @@ def metric_of(text: str, amount: str) -> str:
     ("Năm 2027, huyện sẽ xây mới 12 trường học, 5 trạm y tế và 3 chợ.", "3", "xây mới … chợ"),
     ("Tỉnh sẽ xây 4 nhà máy thủy điện nhỏ, 2 trung tâm dữ liệu vùng và 3 khu công nghiệp mới trong năm 2027.",
      "3", "xây … khu công nghiệp mới"),
+    # a purpose after the time that ends the amount's words names what the money is for
+    ("Công ty Thép Sông Lam sẽ đầu tư 500 tỷ đồng trong năm 2027 để xây dựng nhà máy thứ hai.", "500 tỷ",
+     "đầu tư … xây dựng nhà máy thứ hai"),
+    # a reason or a condition after the amount is not the metric
+    ("Năm 2027, tỉnh phấn đấu giữ lạm phát dưới 4% vì giá lương thực đã tăng mạnh.", "4", "giữ lạm phát"),
+    ("Năm 2027, tỉnh sẽ hỗ trợ 50% chi phí thuê đất nếu doanh nghiệp đầu tư ngay trong năm đầu.", "50",
+     "hỗ trợ … chi phí thuê đất"),
 ])
 def test_metric_words(text, amount, expected):
     assert metric_of(text, amount) == expected

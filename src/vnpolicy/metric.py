@@ -7,7 +7,8 @@ words at their edges (đạt, sẽ, lên ...) are trimmed. The words naming a me
 both sides of the amount (*thu hút ít nhất 1 tỷ USD vốn FDI*), so both slices are kept as the
 metric's parts; a bare 'tăng' after an amount names the growth of what the target before it
 measured. An item of a list under one verb with no words of its own before it (*xây 12 trường,
-5 trạm y tế và 3 chợ*) takes the words before the list's first item. When neither slice names
+5 trạm y tế và 3 chợ*) takes the words before the list's first item; a purpose after a time
+that ends the amount's words (*đầu tư 1 tỷ USD trong năm 2027 để xây dựng nhà máy*) is a part too. When neither slice names
 anything, a label before a colon does (*Tổng sản lượng:
 1,2 triệu tấn*), else the words of the quantity before it in the sentence (*Lợi nhuận năm 2026
 đạt 60 tỷ, dự kiến năm 2027 đạt 80 tỷ*).
@@ -43,6 +44,7 @@ class MetricFinder:
         self.growth_verbs = {w.lower() for w in spec["growth_verbs"]}
         passive, benefit = (alternation(spec[k]) for k in ("passive_after_cue", "beneficiary_verbs"))
         self.passive_rx = regex.compile(rf"(?i)\s+(?:{passive})(?![\p{{L}}\p{{M}}])(?!\s+(?:{benefit})(?![\p{{L}}\p{{M}}]))")
+        self.purpose_rx = regex.compile(rf"(?i)\s*(?:{alternation(spec['purpose_words'])})(?![\p{{L}}\p{{M}}])")
         separators = alternation(spec["list_separators"])
         self.list_separator_rx = regex.compile(rf"(?i)(?:\s*(?:{separators})(?![\p{{L}}\p{{M}}]))+\s*")
         self.max_before = spec["max_syllables_before"]
@@ -141,10 +143,22 @@ class MetricFinder:
             return list(previous.metric_parts)   # '..., tăng 27,9%': growth of the thing just named
         if before is None and after is None:
             before, after = self._sides_of_earlier(text, cand, bucket, neighbours)
-        if before and after:
-            return [before, after]           # 'thu hút ít nhất 1 tỷ USD vốn FDI': thu hút … vốn FDI
-        chosen = before or after
-        return [chosen] if chosen else []
+        parts = [span for span in (before, after) if span]   # 'thu hút ít nhất 1 tỷ USD vốn FDI': thu hút … vốn FDI
+        purpose = self._purpose_after_time(text, cand, after, bucket)
+        if purpose is not None and (not parts or purpose[0] >= parts[-1][1]):
+            parts.append(purpose)
+        return parts
+
+    def _purpose_after_time(self, text: str, cand: Candidate, after: tuple[int, int] | None,
+                            bucket) -> tuple[int, int] | None:
+        """The purpose after a time that ends the amount's words ('đầu tư 1 tỷ USD trong năm
+        2027 để xây dựng nhà máy thứ hai': xây dựng nhà máy thứ hai), or None."""
+        start = after[1] if after else cand.right
+        time = min((t for t in bucket["times"] if t.start >= start), key=lambda t: t.start, default=None)
+        if time is None or self._stop(text, start, time.start) < time.start or text[start:time.start].strip(" ,"):
+            return None                # not right after the amount's words
+        purpose = self.purpose_rx.match(text, time.end, cand.sentence.end)
+        return self.after(text, purpose.end(), cand.sentence.end) if purpose else None
 
     @staticmethod
     def _counts_own_noun(cand: Candidate) -> bool:
