@@ -1,7 +1,8 @@
 """Actors: who owns a target. Found from the gazetteer (provinces, ministries, groups,
-companies, countries), from organisation-name patterns (Công ty/Tập đoàn/Ngân hàng X), from
-sectors that stand as a clause's subject (ngành thủy sản sẽ ...), and from anaphora (tỉnh, thành phố, Bộ, ngân hàng này) resolved to the last mention of
-that kind earlier in the text.
+companies, countries; a deputy, Phó Thủ tướng X, is not the office), from organisation-name
+patterns (Công ty/Tập đoàn/Ngân hàng X), from sectors that stand as a clause's subject
+(ngành thủy sản sẽ ...), and from anaphora (tỉnh, thành phố, Bộ, ngân hàng này) resolved to the
+last mention of that kind earlier in the text.
 """
 from __future__ import annotations
 
@@ -96,6 +97,7 @@ class ActorFinder:
         # 'Năm nay, ngành hàng không VN sẽ ...': a sector as a clause's subject, with the place
         # it may name inside it
         sector = spec["sector_subjects"]
+        self.sector_heads = tuple(sector["heads"])
         self.sector_rx = regex.compile(
             rf"(?m)(?:(?<=^)|(?<=[,;:(\"“”][^\S\n]*)|(?<=(?i:{alternation(spec['subject_openers'])})[,\s]+))"
             rf"{_START}(?:{alternation(sector['heads'])})(?:{_SP}{lower}){{1,{sector['max_lowercase_words']}}}"
@@ -216,8 +218,8 @@ class ActorFinder:
     def _sectors(self, text: str) -> list[ActorMention]:
         """Sectors standing as a clause's subject (ngành thủy sản sẽ ...); one starts before any
         place it names, so it wins over that place."""
-        if "ngành" not in text and "Ngành" not in text:
-            return []
+        if not any(head in text for head in self.sector_heads):
+            return []              # most sentences name no sector: the pattern is not run
         return [ActorMention(m.start(), m.end(), m.group(), "sector", "pattern") for m in self.sector_rx.finditer(text)]
 
     def _pattern_names(self, text: str) -> list[ActorMention]:

@@ -8,10 +8,10 @@ both sides of the amount (*thu hút ít nhất 1 tỷ USD vốn FDI*), so both s
 metric's parts; a bare 'tăng' after an amount names the growth of what the target before it
 measured. An item of a list under one verb with no words of its own before it (*xây 12 trường,
 5 trạm y tế và 3 chợ*) takes the words before the list's first item; a purpose after a time
-that ends the amount's words (*đầu tư 1 tỷ USD trong năm 2027 để xây dựng nhà máy*) is a part too. When neither slice names
-anything, a label before a colon does (*Tổng sản lượng:
-1,2 triệu tấn*), else the words of the quantity before it in the sentence (*Lợi nhuận năm 2026
-đạt 60 tỷ, dự kiến năm 2027 đạt 80 tỷ*).
+that ends the amount's words (*đầu tư 1 tỷ USD trong năm 2027 để xây dựng nhà máy*) is a part
+too. When neither slice names anything, a label before a colon does (*Tổng sản lượng: 1,2 triệu
+tấn*), else the words of the quantity before it in the sentence (*Lợi nhuận năm 2026 đạt 60 tỷ,
+dự kiến năm 2027 đạt 80 tỷ*).
 """
 from __future__ import annotations
 
