@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .patterns import alternation, suffix_alternation, trie_alternation
+from .patterns import NOT_CONCURRENT, NOT_OVERLAPPED, alternation, suffix_alternation, trie_alternation
 from .resources import LanguageData
 
 _END = r"(?![\p{L}\p{M}\d])"
@@ -141,12 +141,12 @@ class ActorFinder:
         # only the acronyms the text holds: most sentences hold none, and no pattern is built for them
         present = tuple(sorted(a for a in acronyms if a in text))
         if present:
-            for m in _acronym_rx(present).finditer(text):
+            for m in _acronym_rx(present).finditer(text, None, None, NOT_OVERLAPPED, NOT_CONCURRENT):
                 name, etype = acronyms[m.group()]
                 add(ActorMention(m.start(), m.end(), name, etype, "acronym"))
-        for m in self.anaphora_rx.finditer(text):
+        for m in self.anaphora_rx.finditer(text, None, None, NOT_OVERLAPPED, NOT_CONCURRENT):
             add(ActorMention(m.start(), m.end(), m.group("w"), self.anaphora[m.group("w")], "anaphora", True))
-        for m in self.bare_anaphora_rx.finditer(text):
+        for m in self.bare_anaphora_rx.finditer(text, None, None, NOT_OVERLAPPED, NOT_CONCURRENT):
             add(ActorMention(m.start(), m.end(), m.group("w"), self.bare_anaphora[m.group("w")], "bare_anaphora", True))
         mentions.sort(key=lambda a: a.start)
         return mentions
@@ -174,7 +174,7 @@ class ActorFinder:
         """A name found by pattern that stops inside a word ('Trung tâm Xúc tiến Đầu | tư') is
         carried to the end of that word, as the gazetteer's names spell it."""
         for words in self.continuations.get(_last_token(text, end), ()):
-            m = self.continuation_rx.match(text, end)
+            m = self.continuation_rx.match(text, end, None, NOT_CONCURRENT)
             if m and text.startswith(words, m.end()) and not _is_letter(text, m.end() + len(words)):
                 return m.end() + len(words)
         return end
@@ -185,14 +185,14 @@ class ActorFinder:
         defined = {}
         for m in mentions:
             if m.source == "pattern":
-                acr = self.acronym_rx.match(text, m.end)
+                acr = self.acronym_rx.match(text, m.end, None, NOT_CONCURRENT)
                 if acr:
                     defined[acr.group("acr").strip()] = (m.name, m.type)
         return defined
 
     def _before_person_name(self, text: str, rest_start: int, end: int) -> int:
         """Cut 'Công ty Thép Thái Nguyên Hoàng Văn Tòng' before the person's name."""
-        m = self.person_rx.search(text, rest_start + 1, end)
+        m = self.person_rx.search(text, rest_start + 1, end, NOT_CONCURRENT)
         if m and text[rest_start:m.start()].strip():
             return rest_start + len(text[rest_start:m.start()].rstrip())
         return end
@@ -207,25 +207,25 @@ class ActorFinder:
     def _pattern_names(self, text: str) -> list[ActorMention]:
         out: list[ActorMention | None] = []
         # overlapped: the name after an office ('Cục trưởng Cục Thuế') is found at its own head
-        for m in self.org_rx.finditer(text, overlapped=True):
-            if self.office_rx.match(text, m.start()):
+        for m in self.org_rx.finditer(text, None, None, True, NOT_CONCURRENT):
+            if self.office_rx.match(text, m.start(), None, NOT_CONCURRENT):
                 continue
             rest = m.group("rest").rstrip(" -&")
             if not rest.strip():
                 continue
             end = m.start("rest") + len(rest)
             # 'Công ty ... Đô thị quốc tế (IDJ)': lower-case words right before an acronym belong to the name
-            tail = self.tail_before_acronym_rx.match(text, end)
+            tail = self.tail_before_acronym_rx.match(text, end, None, NOT_CONCURRENT)
             if tail:
                 end = tail.end("tail")
             end = self._before_person_name(text, m.start("rest"), end)
             end = self._whole_last_word(text, end)
-            second = self.second_name_rx.search(text, m.start("rest"), end)
+            second = self.second_name_rx.search(text, m.start("rest"), end, NOT_CONCURRENT)
             if second:                     # 'Ngân hàng X và | Ngân hàng Y': two names
                 end = second.start()
             out.append(self._pattern_mention(text, m.start(), m.start("rest"), end, m.group("head")))
-        for m in self.lower_name_rx.finditer(text):
-            if not self.office_rx.match(text, m.start()) and not self.admin_rx.fullmatch(m.group()):
+        for m in self.lower_name_rx.finditer(text, None, None, NOT_OVERLAPPED, NOT_CONCURRENT):
+            if not self.office_rx.match(text, m.start(), None, NOT_CONCURRENT) and not self.admin_rx.fullmatch(m.group(), None, None, NOT_CONCURRENT):
                 out.append(self._pattern_mention(text, m.start(), m.start("rest"), m.end(), m.group("head")))
         return [m for m in out if m is not None]
 
@@ -239,7 +239,7 @@ class ActorFinder:
 
     def _gazetteer_names(self, text: str) -> list[ActorMention]:
         out: list[ActorMention] = []
-        for m in self.gazetteer_rx.finditer(text):
+        for m in self.gazetteer_rx.finditer(text, None, None, NOT_OVERLAPPED, NOT_CONCURRENT):
             canonical, etype = self.lookup[m.group("name")]
             if m.group("place") and etype not in _PLACE_TYPES:
                 continue
@@ -256,7 +256,7 @@ class ActorFinder:
         inner = next((g for g in listed if m.start < g.start < m.end), None)
         if inner is None:
             return m
-        joint = self.connector_end_rx.match(text, m.start, inner.start)
+        joint = self.connector_end_rx.match(text, m.start, inner.start, NOT_CONCURRENT)
         if joint is None and inner.end <= m.end:
             return m                        # 'Cục Quản lý giá Bộ Tài chính': one name
         end = joint.start() if joint else inner.end
@@ -329,7 +329,7 @@ class SubjectNameFinder:
         out = []
         sentence = text[start:end]        # searched alone: '^' is its start
         opening = len(sentence) - len(sentence.lstrip(" \"“”'(-"))   # what may stand before its first word
-        for m in self.name_run_rx.finditer(sentence):
+        for m in self.name_run_rx.finditer(sentence, None, None, NOT_OVERLAPPED, NOT_CONCURRENT):
             words = m.group().split()
             if len(m.group()) < 3 or m.group() in self.not_names or words[0] in self.not_names:
                 continue
@@ -352,4 +352,4 @@ class SubjectNameFinder:
         if sum(ch.isupper() for ch in word) >= 2 or any(ch.isdigit() for ch in word):
             return True
         bare = "".join(ch for ch in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(ch))
-        return not self.syllable_rx.fullmatch(bare)
+        return not self.syllable_rx.fullmatch(bare, None, None, NOT_CONCURRENT)

@@ -17,6 +17,15 @@ import regex
 RE_WORD_START = r"(?<![^\W\d_])"
 RE_WORD_END = r"(?![^\W\d_])"
 
+# regex lets go of the GIL around every match on a str, and takes it back for each match it
+# returns and each block of memory it needs: a third of what a short match costs. An article
+# is read by one thread, so the calls made per sentence and per amount keep it: they pass
+# ``concurrent=False`` by position (as a keyword it costs more to parse than it saves), the
+# argument after ``endpos`` of match, search and fullmatch, after ``overlapped`` of finditer
+# and findall, and after ``maxsplit`` of split. (Not for the standard ``re`` patterns.)
+NOT_CONCURRENT = False
+NOT_OVERLAPPED = False
+
 
 def alternation(words: Iterable[str]) -> str:
     """A regex matching exactly ``words`` (escaped), the longest where several match. Built as
