@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import regex
 
-from .patterns import NOT_CONCURRENT, NOT_OVERLAPPED, alternation, suffix_alternation, trie_alternation
+from .patterns import (NOT_CONCURRENT, NOT_OVERLAPPED, alternation, holds_any, literal_keys, suffix_alternation,
+                       trie_alternation)
 from .resources import LanguageData
 
 _END = r"(?![\p{L}\p{M}\d])"
@@ -77,6 +78,7 @@ class ActorFinder:
             rf"{_START}(?P<admin>(?i:{admin})\s+)?(?P<place>(?i:{place})\s*)?(?P<name>{names}){_END}")
         heads = {h: t for t, hs in spec["organisation_heads"].items() for h in hs}
         self.head_type = heads
+        self.head_keys = literal_keys(heads)   # the name patterns cannot match without a head
         stop = alternation(spec["name_stopwords"])
         lower = rf"(?!(?:{stop})(?![\p{{L}}\p{{M}}]))\p{{Ll}}[\p{{L}}\p{{M}}]*"
         # Capitalised words, with at most three lower-case syllables between two of them.
@@ -105,6 +107,7 @@ class ActorFinder:
         self.acronym_rx = regex.compile(r"\s*\((?P<acr>[\p{Lu}\d&][\p{Lu}\p{Ll}\d&\-\. ]{1,20})\)")
         self.anaphora = {w: t for t, ws in spec["anaphora"].items() for w in ws}
         self.named_alone = frozenset(spec["anaphora_named_alone"])
+        self.anaphora_keys = literal_keys(self.anaphora)
         blockers = alternation(spec["anaphora_blockers"])
         self.anaphora_rx = regex.compile(
             rf"(?<!(?i:{blockers}|\d)\s+){_START}(?P<w>{alternation(self.anaphora)}){_END}"
@@ -112,6 +115,7 @@ class ActorFinder:
         # 'ngân hàng', 'công ty', 'HĐQT' alone refer back only as a clause's subject; elsewhere
         # (vay vốn ngân hàng, công ty con) they are generic nouns.
         self.bare_anaphora = {w: t for t, ws in spec["bare_anaphora"].items() for w in ws}
+        self.bare_anaphora_keys = literal_keys(self.bare_anaphora)
         subject_edge = rf"(?:^|[,;:(\"“”]|(?i:{alternation(spec['reporting_verbs'])}))\s*"
         generic = alternation(spec["bare_anaphora_generic_after"])
         # ... nor followed by a name in lower case that ends in a capitalised word ('công ty
@@ -144,10 +148,14 @@ class ActorFinder:
             for m in _acronym_rx(present).finditer(text, None, None, NOT_OVERLAPPED, NOT_CONCURRENT):
                 name, etype = acronyms[m.group()]
                 add(ActorMention(m.start(), m.end(), name, etype, "acronym"))
-        for m in self.anaphora_rx.finditer(text, None, None, NOT_OVERLAPPED, NOT_CONCURRENT):
-            add(ActorMention(m.start(), m.end(), m.group("w"), self.anaphora[m.group("w")], "anaphora", True))
-        for m in self.bare_anaphora_rx.finditer(text, None, None, NOT_OVERLAPPED, NOT_CONCURRENT):
-            add(ActorMention(m.start(), m.end(), m.group("w"), self.bare_anaphora[m.group("w")], "bare_anaphora", True))
+        # the anaphora patterns' words are case-sensitive: a text that holds none is not searched
+        if holds_any(text, self.anaphora_keys):
+            for m in self.anaphora_rx.finditer(text, None, None, NOT_OVERLAPPED, NOT_CONCURRENT):
+                add(ActorMention(m.start(), m.end(), m.group("w"), self.anaphora[m.group("w")], "anaphora", True))
+        if holds_any(text, self.bare_anaphora_keys):
+            for m in self.bare_anaphora_rx.finditer(text, None, None, NOT_OVERLAPPED, NOT_CONCURRENT):
+                add(ActorMention(m.start(), m.end(), m.group("w"), self.bare_anaphora[m.group("w")], "bare_anaphora",
+                                 True))
         mentions.sort(key=lambda a: a.start)
         return mentions
 
@@ -206,6 +214,8 @@ class ActorFinder:
 
     def _pattern_names(self, text: str) -> list[ActorMention]:
         out: list[ActorMention | None] = []
+        if not holds_any(text, self.head_keys):     # every name pattern starts with a head (case-sensitive)
+            return []
         # overlapped: the name after an office ('Cục trưởng Cục Thuế') is found at its own head
         for m in self.org_rx.finditer(text, None, None, True, NOT_CONCURRENT):
             if self.office_rx.match(text, m.start(), None, NOT_CONCURRENT):
@@ -224,9 +234,11 @@ class ActorFinder:
             if second:                     # 'Ngân hàng X và | Ngân hàng Y': two names
                 end = second.start()
             out.append(self._pattern_mention(text, m.start(), m.start("rest"), end, m.group("head")))
-        for m in self.lower_name_rx.finditer(text, None, None, NOT_OVERLAPPED, NOT_CONCURRENT):
-            if not self.office_rx.match(text, m.start(), None, NOT_CONCURRENT) and not self.admin_rx.fullmatch(m.group(), None, None, NOT_CONCURRENT):
-                out.append(self._pattern_mention(text, m.start(), m.start("rest"), m.end(), m.group("head")))
+        if "(" in text:          # a name in lower case is followed by its acronym in brackets
+            for m in self.lower_name_rx.finditer(text, None, None, NOT_OVERLAPPED, NOT_CONCURRENT):
+                if not self.office_rx.match(text, m.start(), None, NOT_CONCURRENT) \
+                        and not self.admin_rx.fullmatch(m.group(), None, None, NOT_CONCURRENT):
+                    out.append(self._pattern_mention(text, m.start(), m.start("rest"), m.end(), m.group("head")))
         return [m for m in out if m is not None]
 
     def _pattern_mention(self, text: str, start: int, rest_start: int, end: int, head: str) -> ActorMention | None:

@@ -46,6 +46,21 @@ def suffix_alternation(words: Iterable[str]) -> str:
     return _pattern(_trie(words, reversed_words=True), reversed_words=True) or "(?!)"
 
 
+def literal_keys(words: Iterable[str]) -> tuple[str, ...]:
+    """The fewest of ``words`` such that every word holds one of them: a text that holds none
+    of these holds none of ``words``, so a case-sensitive pattern that cannot match without one
+    of ``words`` need not run on it (most sentences, for most such lists)."""
+    keys: list[str] = []
+    for word in sorted({w for w in words if w}, key=len):
+        if not any(key in word for key in keys):
+            keys.append(word)
+    return tuple(keys)
+
+
+def holds_any(text: str, keys: tuple[str, ...]) -> bool:
+    return any(map(text.__contains__, keys))
+
+
 def _trie(words: Iterable[str], reversed_words: bool) -> dict:
     """The words as a character trie, read from their first character (or their last)."""
     trie: dict = {}
