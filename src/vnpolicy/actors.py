@@ -76,6 +76,12 @@ class ActorFinder:
         names = trie_alternation(self.lookup)
         self.gazetteer_rx = regex.compile(
             rf"{_START}(?P<admin>(?i:{admin})\s+)?(?P<place>(?i:{place})\s*)?(?P<name>{names}){_END}")
+        # what each of its matches holds: the first word of a name (case-sensitive), then a space
+        # or the name's end. Searched for without a word start and prefixes to try at every place
+        # (a fifth of the cost), it keeps the whole pattern off a text that holds none (most
+        # sentences); a pattern of first words, not of whole names, is quick to build.
+        first_words = trie_alternation({name.split(" ")[0] for name in self.lookup})
+        self.gazetteer_gate_rx = regex.compile(rf"(?:{first_words})(?: |{_END})")
         heads = {h: t for t, hs in spec["organisation_heads"].items() for h in hs}
         self.head_type = heads
         self.head_keys = literal_keys(heads)   # the name patterns cannot match without a head
@@ -251,6 +257,8 @@ class ActorFinder:
 
     def _gazetteer_names(self, text: str) -> list[ActorMention]:
         out: list[ActorMention] = []
+        if self.gazetteer_gate_rx.search(text, None, None, NOT_CONCURRENT) is None:
+            return out           # most sentences name no place and no listed organisation
         for m in self.gazetteer_rx.finditer(text, None, None, NOT_OVERLAPPED, NOT_CONCURRENT):
             canonical, etype = self.lookup[m.group("name")]
             if m.group("place") and etype not in _PLACE_TYPES:
