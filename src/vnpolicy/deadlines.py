@@ -173,7 +173,7 @@ class DeadlineFinder:
         for (name, rx), keywords, years_needed, needs_dated_year in zip(
                 self.rules, self.rule_keywords, self.years_needed, self.needs_dated_year):
             if years < years_needed or needs_dated_year and not dated_year \
-                    or not all(present & words for words in keywords):
+                    or any(map(present.isdisjoint, keywords)):     # a list none of whose words it holds
                 continue
             for m in rx.finditer(text, pos, endpos, NOT_OVERLAPPED, NOT_CONCURRENT):
                 a, b = m.start() - pos, m.end() - pos

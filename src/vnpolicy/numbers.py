@@ -187,7 +187,10 @@ class NumberFinder:
         approx_alt = trie_alternation(self.approx)
         self.approx_rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{approx_alt}){scales}(?![\p{{L}}\p{{M}}])")
         vocab = trie_alternation(self.words.vocabulary)
-        self.words_rx = re.compile(rf"{RE_WORD_START}(?:{vocab})(?:{_SP}+(?:{vocab}))*{RE_WORD_END}", re.I)
+        # led by the words' first letters (any case), which the engine checks before its lookbehind
+        initials = "".join(re.escape(c) for c in sorted({w[0] for w in self.words.vocabulary}))
+        self.words_rx = re.compile(rf"(?=[{initials}]){RE_WORD_START}(?:{vocab})(?:{_SP}+(?:{vocab}))*{RE_WORD_END}",
+                                   re.I)
         self.compound_rx = regex.compile(rf"(?i:{compounds})(?![\p{{L}}\p{{M}}])")
         self._init_shares(spec, scale)
 
@@ -271,7 +274,7 @@ class NumberFinder:
                     continue
                 value = _percent(num, den)
             found.append(NumberMention(m.start(), m.end(), value, None, False, "share"))
-        for m in _FRACTION_RX.finditer(text, pos, endpos) if has("/") else ():
+        for m in _fractions(text, pos, endpos) if has("/") else ():
             num, den = Decimal(m.group("num")), Decimal(m.group("den"))
             if num < den and self.share_before_rx.search(text, max(pos, m.start() - 16), m.start(), NOT_CONCURRENT):
                 found.append(NumberMention(m.start(), m.end(), _percent(num, den), None, False, "share"))
@@ -340,6 +343,18 @@ class NumberFinder:
 
 _WORD = re.compile(r"\S+")
 _FRACTION_RX = re.compile(r"(?<![\d/.,])(?P<num>[1-9])/(?P<den>10|[1-9])(?![\d/]|[.,]\d|-\d)")
+
+
+def _fractions(text: str, pos: int, endpos: int):
+    """``_FRACTION_RX.finditer(text, pos, endpos)``, tried only at the digit before each '/':
+    every match is that digit, the '/' and a denominator that no '/' follows, so matches
+    cannot overlap; led by its lookbehind, the pattern would be tried at every place."""
+    slash = text.find("/", pos + 1, endpos)
+    while slash >= 0:
+        m = _FRACTION_RX.match(text, slash - 1, endpos)
+        if m:
+            yield m
+        slash = text.find("/", slash + 1, endpos)
 
 
 def _percent(num: Decimal, den: Decimal) -> Decimal:

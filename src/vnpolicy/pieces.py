@@ -191,6 +191,8 @@ class SentenceWords:
 
     def _words_of(self, start: int, end: int) -> list[str]:
         """``_WORD.findall(text[start:end].lower())`` of a short sentence (not to be changed)."""
+        if start >= end:
+            return []                # an empty stretch (after an amount that ends its clause): no search
         found_start, found_end, words = self._found
         if (found_start, found_end) != (start, end):
             words = _WORD.findall(self.text[start:end].lower(), None, None, NOT_OVERLAPPED, NOT_CONCURRENT)

@@ -309,9 +309,11 @@ class LexiconReading:
 
     def is_time_noun(self, text: str, pos: int, end: int | None = None) -> bool:
         end = _reach(text, pos) if end is None else end
-        if self.percent_rx.match(text, pos, end, NOT_CONCURRENT) or self.measure_rx.match(text, pos, end, NOT_CONCURRENT):
+        # a time noun that no measure overrides: the rarer test first (after most numbers none follows)
+        if not self.never_rx.match(text, pos, end, NOT_CONCURRENT):
             return False
-        return bool(self.never_rx.match(text, pos, end, NOT_CONCURRENT))
+        return not (self.percent_rx.match(text, pos, end, NOT_CONCURRENT)
+                    or self.measure_rx.match(text, pos, end, NOT_CONCURRENT))
 
     def _rate(self, rate: str) -> str:
         parts = [p.strip() for p in rate.split("/") if p.strip()]
