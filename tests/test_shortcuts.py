@@ -46,3 +46,9 @@ def test_fractions_are_the_matches_of_the_pattern():
         for pos, end in ((0, len(text)), (1, len(text)), (0, max(0, len(text) - 1)), (2, len(text) - 2)):
             assert [m.span() for m in _fractions(text, pos, end)] == \
                    [m.span() for m in _FRACTION_RX.finditer(text, pos, end)], (text, pos, end)
+
+
+@pytest.mark.parametrize("sentence", SENTENCES + ["Hòa Phát sẽ đầu tư", "Theo đó, Hòa Phát sẽ đầu tư", "“Parkson cho biết"])
+def test_subject_name_runs_are_the_matches_of_the_pattern(sentence):
+    names = default_extractor().assembler.fields.owners.names
+    assert [m.span() for m in names._name_runs(sentence)] == [m.span() for m in names.name_run_rx.finditer(sentence)]

@@ -20,6 +20,7 @@ from .resources import LanguageData
 _END = r"(?![\p{L}\p{M}\d])"
 _START = r"(?<![\p{L}\p{M}\d])"
 _SP = r"[^\S\n]+"          # the space between the words of one name: never a line break
+_CLAUSE_OPENERS = ",;:(\"“"   # after one of these (and spaces) a clause may start with its subject's name
 # A word of a proper name: capitalised, or an acronym with digits/&/- (T&T, FLC, F1).
 _CAP = r"(?:\p{Lu}[\p{L}\p{M}\d&'.]*(?<!\.)|\d+)"
 
@@ -231,7 +232,8 @@ class ActorFinder:
                 continue
             end = m.start("rest") + len(rest)
             # 'Công ty ... Đô thị quốc tế (IDJ)': lower-case words right before an acronym belong to the name
-            tail = self.tail_before_acronym_rx.match(text, end, None, NOT_CONCURRENT)
+            # (the tail is followed by a bracket: a text without one after the name has none)
+            tail = self.tail_before_acronym_rx.match(text, end, None, NOT_CONCURRENT) if text.find("(", end) >= 0 else None
             if tail:
                 end = tail.end("tail")
             end = self._before_person_name(text, m.start("rest"), end)
@@ -337,7 +339,8 @@ class SubjectNameFinder:
             rf"(?:{alternation(syllable['onsets'])})?[{syllable['vowels']}]{{1,3}}(?:{alternation(syllable['codas'])})?")
         token = r"\p{Lu}[\p{L}\p{M}\d&\-]*"
         self.name_run_rx = regex.compile(
-            rf"(?<=^|[,;:(\"“]\s*){_START}{token}(?:{_SP}{token}){{0,{names['max_words'] - 1}}}(?={_SP}\p{{Ll}})")
+            rf"(?<=^|[{regex.escape(_CLAUSE_OPENERS)}]\s*){_START}{token}(?:{_SP}{token}){{0,{names['max_words'] - 1}}}"
+            rf"(?={_SP}\p{{Ll}})")
 
     def find(self, text: str, start: int, end: int) -> list[ActorMention]:
         """Names the gazetteer and the patterns do not know (Parkson, KNOC, PVOIL, Hòa Phát) that
@@ -349,7 +352,7 @@ class SubjectNameFinder:
         out = []
         sentence = text[start:end]        # searched alone: '^' is its start
         opening = len(sentence) - len(sentence.lstrip(" \"“”'(-"))   # what may stand before its first word
-        for m in self.name_run_rx.finditer(sentence, None, None, NOT_OVERLAPPED, NOT_CONCURRENT):
+        for m in self._name_runs(sentence):
             words = m.group().split()
             if len(m.group()) < 3 or m.group() in self.not_names or words[0] in self.not_names:
                 continue
@@ -365,6 +368,14 @@ class SubjectNameFinder:
                 continue
             out.append(ActorMention(start + m.start(), start + m.end(), m.group(), "name", "name"))
         return out
+
+    def _name_runs(self, sentence: str):
+        """The matches of ``name_run_rx`` in ``sentence``: only at its start when no character that
+        opens a clause stands in it (the pattern's lookbehind), so the rest is not searched."""
+        if any(map(sentence.__contains__, _CLAUSE_OPENERS)):
+            return self.name_run_rx.finditer(sentence, None, None, NOT_OVERLAPPED, NOT_CONCURRENT)
+        m = self.name_run_rx.match(sentence, None, None, NOT_CONCURRENT)
+        return (m,) if m else ()
 
     def _looks_like_name(self, word: str) -> bool:
         """An acronym or a mixed-case word (KNOC, MobiFone), one with digits, or a word that is no
