@@ -14,12 +14,14 @@ from dataclasses import dataclass
 
 import regex
 
-from .patterns import alternation, suffix_alternation, trie_alternation
+from .patterns import (NOT_CONCURRENT, NOT_OVERLAPPED, alternation, holds_any, literal_keys, suffix_alternation,
+                       trie_alternation)
 from .resources import LanguageData
 
 _END = r"(?![\p{L}\p{M}\d])"
 _START = r"(?<![\p{L}\p{M}\d])"
 _SP = r"[^\S\n]+"          # the space between the words of one name: never a line break
+_CLAUSE_OPENERS = ",;:(\"“"   # after one of these (and spaces) a clause may start with its subject's name
 # A word of a proper name: capitalised, or an acronym with digits/&/- (T&T, FLC, F1).
 _CAP = r"(?:\p{Lu}[\p{L}\p{M}\d&'.]*(?<!\.)|\d+)"
 
@@ -76,8 +78,15 @@ class ActorFinder:
         names = trie_alternation(self.lookup)
         self.gazetteer_rx = regex.compile(
             rf"{_START}(?P<admin>(?i:{admin})\s+)?(?P<place>(?i:{place})\s*)?(?P<name>{names}){_END}")
+        # what each of its matches holds: the first word of a name (case-sensitive), then a space
+        # or the name's end. Searched for without a word start and prefixes to try at every place
+        # (a fifth of the cost), it keeps the whole pattern off a text that holds none (most
+        # sentences); a pattern of first words, not of whole names, is quick to build.
+        first_words = trie_alternation({name.split(" ")[0] for name in self.lookup})
+        self.gazetteer_gate_rx = regex.compile(rf"(?:{first_words})(?: |{_END})")
         heads = {h: t for t, hs in spec["organisation_heads"].items() for h in hs}
         self.head_type = heads
+        self.head_keys = literal_keys(heads)   # the name patterns cannot match without a head
         stop = alternation(spec["name_stopwords"])
         lower = rf"(?!(?:{stop})(?![\p{{L}}\p{{M}}]))\p{{Ll}}[\p{{L}}\p{{M}}]*"
         # Capitalised words, with at most three lower-case syllables between two of them.
@@ -116,6 +125,7 @@ class ActorFinder:
         self.acronym_rx = regex.compile(r"\s*\((?P<acr>[\p{Lu}\d&][\p{Lu}\p{Ll}\d&\-\. ]{1,20})\)")
         self.anaphora = {w: t for t, ws in spec["anaphora"].items() for w in ws}
         self.named_alone = frozenset(spec["anaphora_named_alone"])
+        self.anaphora_keys = literal_keys(self.anaphora)
         blockers = alternation(spec["anaphora_blockers"])
         self.anaphora_rx = regex.compile(
             rf"(?<!(?i:{blockers}|\d)\s+){_START}(?P<w>{alternation(self.anaphora)}){_END}"
@@ -123,6 +133,7 @@ class ActorFinder:
         # 'ngân hàng', 'công ty', 'HĐQT' alone refer back only as a clause's subject; elsewhere
         # (vay vốn ngân hàng, công ty con) they are generic nouns.
         self.bare_anaphora = {w: t for t, ws in spec["bare_anaphora"].items() for w in ws}
+        self.bare_anaphora_keys = literal_keys(self.bare_anaphora)
         subject_edge = rf"(?:^|[,;:(\"“”]|(?i:{alternation(spec['reporting_verbs'])}))\s*"
         generic = alternation(spec["bare_anaphora_generic_after"])
         # ... nor followed by a name in lower case that ends in a capitalised word ('công ty
@@ -152,13 +163,17 @@ class ActorFinder:
         # only the acronyms the text holds: most sentences hold none, and no pattern is built for them
         present = tuple(sorted(a for a in acronyms if a in text))
         if present:
-            for m in _acronym_rx(present).finditer(text):
+            for m in _acronym_rx(present).finditer(text, None, None, NOT_OVERLAPPED, NOT_CONCURRENT):
                 name, etype = acronyms[m.group()]
                 add(ActorMention(m.start(), m.end(), name, etype, "acronym"))
-        for m in self.anaphora_rx.finditer(text):
-            add(ActorMention(m.start(), m.end(), m.group("w"), self.anaphora[m.group("w")], "anaphora", True))
-        for m in self.bare_anaphora_rx.finditer(text):
-            add(ActorMention(m.start(), m.end(), m.group("w"), self.bare_anaphora[m.group("w")], "bare_anaphora", True))
+        # the anaphora patterns' words are case-sensitive: a text that holds none is not searched
+        if holds_any(text, self.anaphora_keys):
+            for m in self.anaphora_rx.finditer(text, None, None, NOT_OVERLAPPED, NOT_CONCURRENT):
+                add(ActorMention(m.start(), m.end(), m.group("w"), self.anaphora[m.group("w")], "anaphora", True))
+        if holds_any(text, self.bare_anaphora_keys):
+            for m in self.bare_anaphora_rx.finditer(text, None, None, NOT_OVERLAPPED, NOT_CONCURRENT):
+                add(ActorMention(m.start(), m.end(), m.group("w"), self.bare_anaphora[m.group("w")], "bare_anaphora",
+                                 True))
         mentions.sort(key=lambda a: a.start)
         return mentions
 
@@ -185,7 +200,7 @@ class ActorFinder:
         """A name found by pattern that stops inside a word ('Trung tâm Xúc tiến Đầu | tư') is
         carried to the end of that word, as the gazetteer's names spell it."""
         for words in self.continuations.get(_last_token(text, end), ()):
-            m = self.continuation_rx.match(text, end)
+            m = self.continuation_rx.match(text, end, None, NOT_CONCURRENT)
             if m and text.startswith(words, m.end()) and not _is_letter(text, m.end() + len(words)):
                 return m.end() + len(words)
         return end
@@ -196,14 +211,14 @@ class ActorFinder:
         defined = {}
         for m in mentions:
             if m.source == "pattern":
-                acr = self.acronym_rx.match(text, m.end)
+                acr = self.acronym_rx.match(text, m.end, None, NOT_CONCURRENT)
                 if acr:
                     defined[acr.group("acr").strip()] = (m.name, m.type)
         return defined
 
     def _before_person_name(self, text: str, rest_start: int, end: int) -> int:
         """Cut 'Công ty Thép Thái Nguyên Hoàng Văn Tòng' before the person's name."""
-        m = self.person_rx.search(text, rest_start + 1, end)
+        m = self.person_rx.search(text, rest_start + 1, end, NOT_CONCURRENT)
         if m and text[rest_start:m.start()].strip():
             return rest_start + len(text[rest_start:m.start()].rstrip())
         return end
@@ -224,27 +239,32 @@ class ActorFinder:
 
     def _pattern_names(self, text: str) -> list[ActorMention]:
         out: list[ActorMention | None] = []
+        if not holds_any(text, self.head_keys):     # every name pattern starts with a head (case-sensitive)
+            return []
         # overlapped: the name after an office ('Cục trưởng Cục Thuế') is found at its own head
-        for m in self.org_rx.finditer(text, overlapped=True):
-            if self.office_rx.match(text, m.start()):
+        for m in self.org_rx.finditer(text, None, None, True, NOT_CONCURRENT):
+            if self.office_rx.match(text, m.start(), None, NOT_CONCURRENT):
                 continue
             rest = m.group("rest").rstrip(" -&")
             if not rest.strip():
                 continue
             end = m.start("rest") + len(rest)
             # 'Công ty ... Đô thị quốc tế (IDJ)': lower-case words right before an acronym belong to the name
-            tail = self.tail_before_acronym_rx.match(text, end)
+            # (the tail is followed by a bracket: a text without one after the name has none)
+            tail = self.tail_before_acronym_rx.match(text, end, None, NOT_CONCURRENT) if text.find("(", end) >= 0 else None
             if tail:
                 end = tail.end("tail")
             end = self._before_person_name(text, m.start("rest"), end)
             end = self._whole_last_word(text, end)
-            second = self.second_name_rx.search(text, m.start("rest"), end)
+            second = self.second_name_rx.search(text, m.start("rest"), end, NOT_CONCURRENT)
             if second:                     # 'Ngân hàng X và | Ngân hàng Y': two names
                 end = second.start()
             out.append(self._pattern_mention(text, m.start(), m.start("rest"), end, m.group("head")))
-        for m in self.lower_name_rx.finditer(text):
-            if not self.office_rx.match(text, m.start()) and not self.admin_rx.fullmatch(m.group()):
-                out.append(self._pattern_mention(text, m.start(), m.start("rest"), m.end(), m.group("head")))
+        if "(" in text:          # a name in lower case is followed by its acronym in brackets
+            for m in self.lower_name_rx.finditer(text, None, None, NOT_OVERLAPPED, NOT_CONCURRENT):
+                if not self.office_rx.match(text, m.start(), None, NOT_CONCURRENT) \
+                        and not self.admin_rx.fullmatch(m.group(), None, None, NOT_CONCURRENT):
+                    out.append(self._pattern_mention(text, m.start(), m.start("rest"), m.end(), m.group("head")))
         return [m for m in out if m is not None]
 
     def _pattern_mention(self, text: str, start: int, rest_start: int, end: int, head: str) -> ActorMention | None:
@@ -257,7 +277,9 @@ class ActorFinder:
 
     def _gazetteer_names(self, text: str) -> list[ActorMention]:
         out: list[ActorMention] = []
-        for m in self.gazetteer_rx.finditer(text):
+        if self.gazetteer_gate_rx.search(text, None, None, NOT_CONCURRENT) is None:
+            return out           # most sentences name no place and no listed organisation
+        for m in self.gazetteer_rx.finditer(text, None, None, NOT_OVERLAPPED, NOT_CONCURRENT):
             canonical, etype = self.lookup[m.group("name")]
             if m.group("place") and etype not in _PLACE_TYPES:
                 continue
@@ -288,7 +310,7 @@ class ActorFinder:
         inner = next((g for g in listed if m.start < g.start < m.end), None)
         if inner is None:
             return m
-        joint = self.connector_end_rx.match(text, m.start, inner.start)
+        joint = self.connector_end_rx.match(text, m.start, inner.start, NOT_CONCURRENT)
         if joint is None and inner.end <= m.end:
             return m                        # 'Cục Quản lý giá Bộ Tài chính': one name
         end = joint.start() if joint else inner.end
@@ -349,7 +371,8 @@ class SubjectNameFinder:
             rf"(?:{alternation(syllable['onsets'])})?[{syllable['vowels']}]{{1,3}}(?:{alternation(syllable['codas'])})?")
         token = r"\p{Lu}[\p{L}\p{M}\d&\-]*"
         self.name_run_rx = regex.compile(
-            rf"(?<=^|[,;:(\"“]\s*){_START}{token}(?:{_SP}{token}){{0,{names['max_words'] - 1}}}(?={_SP}\p{{Ll}})")
+            rf"(?<=^|[{regex.escape(_CLAUSE_OPENERS)}]\s*){_START}{token}(?:{_SP}{token}){{0,{names['max_words'] - 1}}}"
+            rf"(?={_SP}\p{{Ll}})")
 
     def find(self, text: str, start: int, end: int) -> list[ActorMention]:
         """Names the gazetteer and the patterns do not know (Parkson, KNOC, PVOIL, Hòa Phát) that
@@ -361,7 +384,7 @@ class SubjectNameFinder:
         out = []
         sentence = text[start:end]        # searched alone: '^' is its start
         opening = len(sentence) - len(sentence.lstrip(" \"“”'(-"))   # what may stand before its first word
-        for m in self.name_run_rx.finditer(sentence):
+        for m in self._name_runs(sentence):
             words = m.group().split()
             if len(m.group()) < 3 or m.group() in self.not_names or words[0] in self.not_names:
                 continue
@@ -378,10 +401,18 @@ class SubjectNameFinder:
             out.append(ActorMention(start + m.start(), start + m.end(), m.group(), "name", "name"))
         return out
 
+    def _name_runs(self, sentence: str):
+        """The matches of ``name_run_rx`` in ``sentence``: only at its start when no character that
+        opens a clause stands in it (the pattern's lookbehind), so the rest is not searched."""
+        if any(map(sentence.__contains__, _CLAUSE_OPENERS)):
+            return self.name_run_rx.finditer(sentence, None, None, NOT_OVERLAPPED, NOT_CONCURRENT)
+        m = self.name_run_rx.match(sentence, None, None, NOT_CONCURRENT)
+        return (m,) if m else ()
+
     def _looks_like_name(self, word: str) -> bool:
         """An acronym or a mixed-case word (KNOC, MobiFone), one with digits, or a word that is no
         Vietnamese syllable (Foxconn, Parkson)."""
         if sum(ch.isupper() for ch in word) >= 2 or any(ch.isdigit() for ch in word):
             return True
         bare = "".join(ch for ch in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(ch))
-        return not self.syllable_rx.fullmatch(bare)
+        return not self.syllable_rx.fullmatch(bare, None, None, NOT_CONCURRENT)

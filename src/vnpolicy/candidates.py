@@ -16,7 +16,7 @@ import regex
 from .actors import ActorMention
 from .deadlines import ResolvedDeadline, TimeMention
 from .numbers import NumberMention
-from .patterns import alternation, suffix_alternation
+from .patterns import NOT_CONCURRENT, NOT_OVERLAPPED, alternation, suffix_alternation
 from .pieces import ArticlePieces
 from .resources import LanguageData
 from .segment import Sentence
@@ -127,7 +127,7 @@ class CandidateFinder:
         return 1900 <= value <= 2100 and value == int(value) and text[start:end].isdigit()
 
     def _is_year_range(self, text: str, n: NumberMention) -> bool:
-        ends = _DIGIT_RUN.findall(text, n.start, n.end)
+        ends = _DIGIT_RUN.findall(text, n.start, n.end, NOT_OVERLAPPED, NOT_CONCURRENT)
         return len(ends) == 2 and all(len(e) == 4 and 1900 <= int(e) <= 2100 for e in ends)
 
     def _excluded(self, text: str, sentence: Sentence, n: NumberMention) -> bool:
@@ -136,10 +136,10 @@ class CandidateFinder:
         time expressions need not be read for every sentence."""
         if n.kind == "words" and text[n.start:n.end].lower() in self.not_amount_alone:
             return True          # 'một chương trình': an article, not a count
-        label = self.excluded_before_rx.match(text, max(sentence.start, n.start - 25), n.start)
-        if label and not self.exception_rx.match(text, max(sentence.start, label.start() - 25), label.end()):
+        label = self.excluded_before_rx.match(text, max(sentence.start, n.start - 25), n.start, NOT_CONCURRENT)
+        if label and not self.exception_rx.match(text, max(sentence.start, label.start() - 25), label.end(), NOT_CONCURRENT):
             return True          # a document number, a road, an ordinal: Quyết định 123, Quốc lộ 18
-        if n.kind == "digits" and self.identifier_rx.match(text[n.start:n.end]):
+        if n.kind == "digits" and self.identifier_rx.match(text[n.start:n.end], None, None, NOT_CONCURRENT):
             return True          # a phone number or a code: 0912345678
         if self._is_year(text, n.start, n.end, n.value) and n.value_max is None \
                 and self.units.after(text, n.end, sentence.end) is None:

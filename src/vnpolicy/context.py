@@ -16,7 +16,7 @@ from __future__ import annotations
 import regex
 
 from .deadlines import TimeMention
-from .patterns import alternation
+from .patterns import NOT_CONCURRENT, NOT_OVERLAPPED, alternation
 from .pieces import ArticlePieces
 from .resources import LanguageData
 from .segment import Sentence
@@ -115,7 +115,7 @@ class LayoutReader:
         for s in sentences:
             sentence_text = text[s.start:s.end]
             starts_line = s.start == 0 or text[s.start - 1] == "\n"
-            is_item = starts_line and bool(self.item_rx.match(sentence_text))
+            is_item = starts_line and bool(self.item_rx.match(sentence_text, None, None, NOT_CONCURRENT))
             previous = s.index - 1 if s.index > 0 else None
             if previous is not None and previous == headline:
                 previous = None               # the headline announces; it does not govern a list
@@ -126,7 +126,7 @@ class LayoutReader:
             if list_head is not None and (is_item or list_head == previous):
                 governor.append(list_head)
                 items.append(True)
-            elif previous is not None and self.opener_rx.match(sentence_text):
+            elif previous is not None and self.opener_rx.match(sentence_text, None, None, NOT_CONCURRENT):
                 governor.append(previous)
                 items.append(False)
             else:
@@ -139,17 +139,17 @@ class LayoutReader:
         after a plan noun (kế hoạch kinh doanh năm 2021). A sentence with no digit near its start
         and no plan noun opens nothing, and its time expressions are not read at all."""
         near_start = text[s.start:min(s.end, s.start + self.opener_window)]
-        plan_nouns = list(self.plan_noun_rx.finditer(text, s.start, s.end))
-        if not plan_nouns and not _DIGIT.search(near_start) and not self.time_word_rx.search(near_start):
+        plan_nouns = list(self.plan_noun_rx.finditer(text, s.start, s.end, NOT_OVERLAPPED, NOT_CONCURRENT))
+        if not plan_nouns and not _DIGIT.search(near_start, None, None, NOT_CONCURRENT) and not self.time_word_rx.search(near_start, None, None, NOT_CONCURRENT):
             return None
         for t in bucket["times"]:
             if t.baseline:
                 continue
-            if len(_WORD.findall(text, s.start, t.start)) < self.opener_max_words:
+            if len(_WORD.findall(text, s.start, t.start, NOT_OVERLAPPED, NOT_CONCURRENT)) < self.opener_max_words:
                 return t
             for m in plan_nouns:
                 if m.end() <= t.start and t.start - m.end() <= 60 and \
-                        len(_WORD.findall(text, m.end(), t.start)) <= self.plan_noun_max_words:
+                        len(_WORD.findall(text, m.end(), t.start, NOT_OVERLAPPED, NOT_CONCURRENT)) <= self.plan_noun_max_words:
                     return t
         return None
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .patterns import alternation
+from .patterns import NOT_CONCURRENT, alternation
 from .resources import LanguageData
 
 _RUN = regex.compile(r"[ \t]+([\p{L}\p{M}]+(?:[ \t]+[\p{L}\p{M}]+){0,7})")
@@ -86,7 +86,7 @@ class CountedNounReader:
         words = _Words(self, syllables)
         head_start, head_end, head = words[0]
         source = "open"
-        lexical = self.lexicon_rx.match(text, head_start, end)
+        lexical = self.lexicon_rx.match(text, head_start, end, NOT_CONCURRENT)
         if lexical and lexical.end() >= head_end:
             # the lexicon knows it, capitalised or not: '3 Nghị định của Chính phủ'
             head = lexical.group().lower()
@@ -126,7 +126,7 @@ class CountedNounReader:
     def _syllables(text: str, pos: int, end: int, glued: bool) -> list[tuple[int, int, str]]:
         """The syllables after ``pos`` up to punctuation, a digit or ``end``. A syllable glued to
         a digit (8h30, in1), or that ``end`` cuts, ends them, without itself."""
-        m = (_GLUED_RUN if glued else _RUN).match(text, pos, end)
+        m = (_GLUED_RUN if glued else _RUN).match(text, pos, end, NOT_CONCURRENT)
         if not m:
             return []
         syllables, p = [], m.start(1)

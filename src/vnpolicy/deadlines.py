@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from .patterns import alternation
+from .patterns import NOT_CONCURRENT, NOT_OVERLAPPED, alternation
 from .resources import LanguageData
 
 _YEAR = r"(?:19|20)\d{2}"
@@ -29,7 +29,7 @@ _DIGIT = regex.compile(r"\d")
 def _readable(words: str) -> bool:
     """Can Python read every digit the pattern engine matched? (The engine knows the digits of
     newer Unicode versions than Python's own tables, U+10D40 among them.)"""
-    digits = "".join(_DIGIT.findall(words))
+    digits = "".join(_DIGIT.findall(words, None, None, NOT_OVERLAPPED, NOT_CONCURRENT))
     return not digits or digits.isdecimal()
 
 
@@ -162,20 +162,20 @@ class DeadlineFinder:
     def find(self, text: str, pos: int = 0, endpos: int | None = None) -> list[TimeMention]:
         """Time expressions in text[pos:endpos], with offsets into ``text``."""
         endpos = len(text) if endpos is None else endpos
-        if not (_DIGIT.search(text, pos, endpos) or self.quick_rx.search(text, pos, endpos)):
+        if not (_DIGIT.search(text, pos, endpos, NOT_CONCURRENT) or self.quick_rx.search(text, pos, endpos, NOT_CONCURRENT)):
             return []
         taken = bytearray(endpos - pos + 1)
         found: list[TimeMention] = []
         lower = text[pos:endpos].lower()
-        years = len(_YEAR_RX.findall(lower))
-        dated_year = years > 0 and _DATED_YEAR_RX.search(lower) is not None
+        years = len(_YEAR_RX.findall(lower, None, None, NOT_OVERLAPPED, NOT_CONCURRENT))
+        dated_year = years > 0 and _DATED_YEAR_RX.search(lower, None, None, NOT_CONCURRENT) is not None
         present = set(filter(lower.__contains__, self.all_keywords))     # looked for once, for all rules
         for (name, rx), keywords, years_needed, needs_dated_year in zip(
                 self.rules, self.rule_keywords, self.years_needed, self.needs_dated_year):
             if years < years_needed or needs_dated_year and not dated_year \
-                    or not all(present & words for words in keywords):
+                    or any(map(present.isdisjoint, keywords)):     # a list none of whose words it holds
                 continue
-            for m in rx.finditer(text, pos, endpos):
+            for m in rx.finditer(text, pos, endpos, NOT_OVERLAPPED, NOT_CONCURRENT):
                 a, b = m.start() - pos, m.end() - pos
                 if any(taken[a:b]) or not _readable(m.group()):
                     continue
@@ -187,13 +187,13 @@ class DeadlineFinder:
     def _mention(self, text: str, name: str, m: regex.Match, pos: int = 0) -> TimeMention:
         # the lead-in words (đến, trước ...) are read back no further than ``pos`` (the sentence start)
         before = text[max(pos, m.start() - 40):m.start()]
-        lead_m = self.lead_rx.search(before)
+        lead_m = self.lead_rx.search(before, None, None, NOT_CONCURRENT)
         lead = lead_m.group().strip().lower() if lead_m else ""
         start = m.start() - (len(lead_m.group()) if lead_m else 0)
         parts = {k: v for k, v in m.groupdict().items() if v is not None}
-        baseline = not lead and bool(self.baseline_rx.match(before))
-        horizon = bool(self.horizon_rx.match(before))
-        start_bound = baseline and bool(self.start_bound_rx.match(before))
+        baseline = not lead and bool(self.baseline_rx.match(before, None, None, NOT_CONCURRENT))
+        horizon = bool(self.horizon_rx.match(before, None, None, NOT_CONCURRENT))
+        start_bound = baseline and bool(self.start_bound_rx.match(before, None, None, NOT_CONCURRENT))
         return TimeMention(start, m.end(), name, parts, lead, baseline=baseline, horizon=horizon, start_bound=start_bound)
 
     # --- resolution -------------------------------------------------------------

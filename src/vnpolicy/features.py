@@ -31,7 +31,7 @@ import regex
 from .candidates import Candidate
 from .context import Layout
 from .deadlines import DeadlineFinder
-from .patterns import alternation, suffix_alternation
+from .patterns import NOT_CONCURRENT, NOT_OVERLAPPED, alternation, suffix_alternation
 from .pieces import LONG_SENTENCE, ArticlePieces, shift
 from .resources import LanguageData
 from .triggers import Cue, TriggerFinder
@@ -138,14 +138,14 @@ class FeatureExtractor:
         s = cand.sentence
         if s.end - s.start <= LONG_SENTENCE:
             start = s.start
-            for m in _CLAUSE_BREAK.finditer(view.text, s.start, cand.left):
+            for m in _CLAUSE_BREAK.finditer(view.text, s.start, cand.left, NOT_OVERLAPPED, NOT_CONCURRENT):
                 start = m.end()
-            m = _CLAUSE_BREAK.search(view.text, cand.right, s.end)
+            m = _CLAUSE_BREAK.search(view.text, cand.right, s.end, NOT_CONCURRENT)
             return start, m.start() if m else s.end
         key = ("clause_breaks", s.index)
         breaks = view.cache.get(key)
         if breaks is None:
-            breaks = view.cache[key] = [m.start() for m in _CLAUSE_BREAK.finditer(view.text, s.start, s.end)]
+            breaks = view.cache[key] = [m.start() for m in _CLAUSE_BREAK.finditer(view.text, s.start, s.end, NOT_OVERLAPPED, NOT_CONCURRENT)]
         i = bisect.bisect_left(breaks, cand.left)
         j = bisect.bisect_left(breaks, cand.right)
         return breaks[i - 1] + 1 if i else s.start, breaks[j] if j < len(breaks) else s.end
@@ -157,13 +157,13 @@ class FeatureExtractor:
         s = cand.sentence
         if s.end - s.start <= LONG_SENTENCE:
             last = None
-            for last in rx.finditer(view.text, start, end):
+            for last in rx.finditer(view.text, start, end, NOT_OVERLAPPED, NOT_CONCURRENT):
                 pass
             return last.group().lower() if last else None
         key = ("matches", rx.pattern, s.index)
         found = view.cache.get(key)
         if found is None:
-            matches = list(rx.finditer(view.text, s.start, s.end))
+            matches = list(rx.finditer(view.text, s.start, s.end, NOT_OVERLAPPED, NOT_CONCURRENT))
             found = view.cache[key] = ([m.end() for m in matches], [(m.start(), m.group().lower()) for m in matches])
         ends, matches = found
         i = bisect.bisect_right(ends, end) - 1
@@ -302,12 +302,12 @@ class FeatureExtractor:
         are read by the legacy rules' verdict.)"""
         text, s, unit = view.text, cand.sentence, cand.unit
         out: list = []
-        m = self.casualty_rx.search(text, clause[0], clause[1])
+        m = self.casualty_rx.search(text, clause[0], clause[1], NOT_CONCURRENT)
         if m:
             out.append(("noun:casualty", m.group()))
-        if self.past_after_rx.match(text, cand.right, s.end):
+        if self.past_after_rx.match(text, cand.right, s.end, NOT_CONCURRENT):
             out.append("after:past_comparison")
-        if unit is not None and unit.code == "%" and self.share_after_rx.match(text, cand.right, s.end):
+        if unit is not None and unit.code == "%" and self.share_after_rx.match(text, cand.right, s.end, NOT_CONCURRENT):
             out.append("after:share_of")
         if self._counts_recipients(text, cand, clause):
             out.append("noun:recipients")
@@ -315,7 +315,7 @@ class FeatureExtractor:
 
     def _counts_recipients(self, text: str, cand: Candidate, clause) -> bool:
         """'phân bổ 145 chỉ tiêu cho 35 đơn vị': 'cho N ...' after another amount counts recipients."""
-        marker = self.recipient_rx.match(text, max(clause[0], cand.left - 12), cand.left)
+        marker = self.recipient_rx.match(text, max(clause[0], cand.left - 12), cand.left, NOT_CONCURRENT)
         return bool(marker) and any(ch.isdigit() for ch in text[clause[0]:marker.start()])
 
     def _verb(self, view: ArticleView, cand: Candidate, clause) -> list:
@@ -358,7 +358,7 @@ class FeatureExtractor:
         out.append(f"value:{size}")
         if unit is None:
             out.append(f"unit:none&value:{size}")   # a bare '3' is an ordinal or a label far more often
-        if _NAME_AFTER.match(view.text, cand.right, cand.sentence.end) and (unit is None or unit.source != "counted_noun"):
+        if _NAME_AFTER.match(view.text, cand.right, cand.sentence.end, NOT_CONCURRENT) and (unit is None or unit.source != "counted_noun"):
             out.append("name_after")                # 'Tòa soạn: 15 Hồ Xuân Hương', 'Phú Mỹ 2'
         return out
 
@@ -369,7 +369,7 @@ class FeatureExtractor:
             out.append("position:last_sentences")   # sign-offs, related links, boilerplate
         if text.count('"', s.start, cand.left) % 2 == 1:
             out.append("in_quotes")
-        if self.speech_rx.search(text, s.start, s.end):
+        if self.speech_rx.search(text, s.start, s.end, NOT_CONCURRENT):
             out.append("speech")
         if text.find(":", s.start, cand.left) >= 0:
             out.append("list:colon_before")
@@ -377,7 +377,7 @@ class FeatureExtractor:
             out.append("list:semicolons")
         if layout.list_item[s.index]:
             out.append("list:item")
-        if self.list_rx.search(text, clause[0], cand.left):
+        if self.list_rx.search(text, clause[0], cand.left, NOT_CONCURRENT):
             out.append("list:word_in_clause")
         if text.find("(", max(s.start, cand.left - 40), cand.left) > text.find(")", max(s.start, cand.left - 40), cand.left):
             out.append("in_brackets")

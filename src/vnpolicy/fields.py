@@ -13,6 +13,7 @@ from .context import Layout
 from .deadlines import DeadlineFinder, TimeMention
 from .metric import MetricFinder
 from .owners import OwnerFinder
+from .patterns import NOT_CONCURRENT, NOT_OVERLAPPED
 from .pieces import ArticlePieces
 from .resources import LanguageData
 from .segment import Sentence
@@ -98,8 +99,8 @@ class FieldFinder:
     @staticmethod
     def _clause(text: str, c: Candidate) -> tuple[int, int]:
         s = c.sentence
-        start = max([s.start] + [m.end() for m in _CLAUSE_SPLIT.finditer(text, s.start, c.left)])
-        m = _CLAUSE_SPLIT.search(text, c.right, s.end)
+        start = max([s.start] + [m.end() for m in _CLAUSE_SPLIT.finditer(text, s.start, c.left, NOT_OVERLAPPED, NOT_CONCURRENT)])
+        m = _CLAUSE_SPLIT.search(text, c.right, s.end, NOT_CONCURRENT)
         return start, m.start() if m else s.end
 
     def _attach_inherited_deadline(self, text: str, c: Candidate, pieces: ArticlePieces, layout: Layout,
@@ -114,7 +115,7 @@ class FieldFinder:
     def _recurring(self, text: str, sentence: Sentence, known: dict[int, bool]) -> bool:
         """Does the sentence say its targets recur (hằng năm, mỗi tháng)? Asked once per sentence."""
         if sentence.index not in known:
-            known[sentence.index] = self.recurring_rx.search(text, sentence.start, sentence.end) is not None
+            known[sentence.index] = self.recurring_rx.search(text, sentence.start, sentence.end, NOT_CONCURRENT) is not None
         return known[sentence.index]
 
     def _inherited_deadline(self, text: str, c: Candidate, pieces: ArticlePieces, layout: Layout,

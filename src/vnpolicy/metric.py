@@ -18,7 +18,7 @@ from __future__ import annotations
 import regex
 
 from .candidates import BORROWED_UNITS, Candidate
-from .patterns import alternation
+from .patterns import NOT_CONCURRENT, NOT_OVERLAPPED, alternation
 from .resources import LanguageData
 from .triggers import governing_cue
 
@@ -60,7 +60,7 @@ class MetricFinder:
                                    if w.count(" ") == 1}
 
     def _words(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
-        return [m.span() for m in _WORD.finditer(text, start, end)]
+        return [m.span() for m in _WORD.finditer(text, start, end, NOT_OVERLAPPED, NOT_CONCURRENT)]
 
     def _trim(self, text: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
         lowered = [text[s:e].lower() for s, e in words]
@@ -111,7 +111,7 @@ class MetricFinder:
         is not the second syllable of a word (để thực hiện 227 dự án: 'hiện' does not stop)."""
         pos = left
         while True:
-            stop = self.stop_rx.search(text, pos, right)
+            stop = self.stop_rx.search(text, pos, right, NOT_CONCURRENT)
             if stop is None:
                 return right
             if not self._ends_compound(text, left, stop.start(), stop.group().lower()):
@@ -119,7 +119,7 @@ class MetricFinder:
             pos = stop.end()
 
     def _ends_compound(self, text: str, left: int, start: int, word: str) -> bool:
-        previous = _WORD.findall(text, max(left, start - 12), start)
+        previous = _WORD.findall(text, max(left, start - 12), start, NOT_OVERLAPPED, NOT_CONCURRENT)
         return bool(previous) and word not in self.trim_always and self._is_word(previous[-1].lower(), word)
 
     def is_bare_growth(self, text: str, span: tuple[int, int] | None) -> bool:
@@ -270,10 +270,10 @@ class MetricFinder:
             if cue.word in self.kept_cues:
                 left = max(left, cue.start)
             elif self._only_linking_words_and_times(text, cue.end, min(amount_start, first_amount), bucket["times"]) \
-                    or self.passive_rx.match(text, cue.end, amount_start):
+                    or self.passive_rx.match(text, cue.end, amount_start, NOT_CONCURRENT):
                 # 'diện tích trồng điều sẽ được tăng lên', 'tuyến đường sẽ được mở rộng lên': the
                 # subject before a modal names the metric
-                breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, s.start, cue.start)]
+                breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, s.start, cue.start, NOT_OVERLAPPED, NOT_CONCURRENT)]
                 left = max(left, breaks[-1] if breaks else s.start)
             else:
                 left = max(left, cue.end)
@@ -284,7 +284,7 @@ class MetricFinder:
                 left = max(left, last[1])    # the previous target's words are not ours
         semicolon = text.rfind(";", s.start, amount_start)
         left = max(left, semicolon + 1)
-        for m in self.reporting_rx.finditer(text, left, amount_start):
+        for m in self.reporting_rx.finditer(text, left, amount_start, NOT_OVERLAPPED, NOT_CONCURRENT):
             left = max(left, m.end())         # 'Lãnh đạo tỉnh cho biết số trường ...': the speaker is not the metric
         for a in bucket["actors"]:
             if a.end <= amount_start and a.start <= _skip_space(text, left) + 1:

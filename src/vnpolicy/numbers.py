@@ -21,7 +21,7 @@ import re
 
 import regex
 
-from .patterns import RE_WORD_END, RE_WORD_START, alternation, trie_alternation
+from .patterns import NOT_CONCURRENT, NOT_OVERLAPPED, RE_WORD_END, RE_WORD_START, alternation, trie_alternation
 from .resources import LanguageData
 
 # Bounds that keep every value finite and every match short: no amount has more scale words
@@ -53,7 +53,7 @@ def _in_windows(rx, text: str, pos: int, endpos: int, lowered: str, keys, before
     """Matches of ``rx`` in text[pos:endpos] that hold one of ``keys`` (``lowered`` is that
     stretch lower-cased): the pattern runs only in a short window around each key."""
     if len(lowered) != endpos - pos:              # lower-casing changed a length: scan it all
-        yield from (rx.finditer(text, pos, endpos) if any(k in lowered for k in keys) else ())
+        yield from (rx.finditer(text, pos, endpos, NOT_OVERLAPPED, NOT_CONCURRENT) if any(k in lowered for k in keys) else ())
         return
     spans: list[list[int]] = []
     for key in keys:
@@ -69,7 +69,7 @@ def _in_windows(rx, text: str, pos: int, endpos: int, lowered: str, keys, before
         else:
             merged.append([a, b])
     for a, b in merged:
-        yield from rx.finditer(text, pos + a, min(endpos, pos + b))
+        yield from rx.finditer(text, pos + a, min(endpos, pos + b), NOT_OVERLAPPED, NOT_CONCURRENT)
 
 
 def parse_digits(text: str) -> Decimal:
@@ -187,7 +187,10 @@ class NumberFinder:
         approx_alt = trie_alternation(self.approx)
         self.approx_rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{approx_alt}){scales}(?![\p{{L}}\p{{M}}])")
         vocab = trie_alternation(self.words.vocabulary)
-        self.words_rx = re.compile(rf"{RE_WORD_START}(?:{vocab})(?:{_SP}+(?:{vocab}))*{RE_WORD_END}", re.I)
+        # led by the words' first letters (any case), which the engine checks before its lookbehind
+        initials = "".join(re.escape(c) for c in sorted({w[0] for w in self.words.vocabulary}))
+        self.words_rx = re.compile(rf"(?=[{initials}]){RE_WORD_START}(?:{vocab})(?:{_SP}+(?:{vocab}))*{RE_WORD_END}",
+                                   re.I)
         self.compound_rx = regex.compile(rf"(?i:{compounds})(?![\p{{L}}\p{{M}}])")
         self._init_shares(spec, scale)
 
@@ -251,7 +254,7 @@ class NumberFinder:
 
     def _quantifiers(self, text: str, pos: int, endpos: int) -> list[NumberMention]:
         found = []
-        for m in self.approx_rx.finditer(text, pos, endpos):
+        for m in self.approx_rx.finditer(text, pos, endpos, NOT_OVERLAPPED, NOT_CONCURRENT):
             head = " ".join(m.group().split()[:2]).lower()
             rest = " ".join(m.group().split()[2:])
             value = self.approx[head] * self._scale(rest)
@@ -271,9 +274,9 @@ class NumberFinder:
                     continue
                 value = _percent(num, den)
             found.append(NumberMention(m.start(), m.end(), value, None, False, "share"))
-        for m in _FRACTION_RX.finditer(text, pos, endpos) if has("/") else ():
+        for m in _fractions(text, pos, endpos) if has("/") else ():
             num, den = Decimal(m.group("num")), Decimal(m.group("den"))
-            if num < den and self.share_before_rx.search(text, max(pos, m.start() - 16), m.start()):
+            if num < den and self.share_before_rx.search(text, max(pos, m.start() - 16), m.start(), NOT_CONCURRENT):
                 found.append(NumberMention(m.start(), m.end(), _percent(num, den), None, False, "share"))
         for m in _in_windows(self.multiple_rx, text, pos, endpos, lowered, self.multiple_keys, 0, 16):
             value = self.multiple_words[m.group("n").lower()]
@@ -286,7 +289,7 @@ class NumberFinder:
 
     def _digits(self, text: str, pos: int, endpos: int) -> list[NumberMention]:
         found = []
-        for m in self.digit_rx.finditer(text, pos, endpos):
+        for m in self.digit_rx.finditer(text, pos, endpos, NOT_OVERLAPPED, NOT_CONCURRENT):
             if not _readable(m.group("a")) or (m.group("b") and not _readable(m.group("b"))):
                 continue
             low = parse_digits(m.group("a"))
@@ -319,7 +322,7 @@ class NumberFinder:
             while lowered and lowered[0] not in self.words.starters:
                 lowered.pop(0)
                 spans.pop(0)
-            if spans and self.compound_rx.match(m.string, spans[-1][0]):
+            if spans and self.compound_rx.match(m.string, spans[-1][0], None, NOT_CONCURRENT):
                 lowered.pop()          # 'hai tỷ lệ': the noun tỷ lệ, not the scale
                 spans.pop()
         elif not lowered or lowered[0] not in self.words.starters:
@@ -340,6 +343,18 @@ class NumberFinder:
 
 _WORD = re.compile(r"\S+")
 _FRACTION_RX = re.compile(r"(?<![\d/.,])(?P<num>[1-9])/(?P<den>10|[1-9])(?![\d/]|[.,]\d|-\d)")
+
+
+def _fractions(text: str, pos: int, endpos: int):
+    """``_FRACTION_RX.finditer(text, pos, endpos)``, tried only at the digit before each '/':
+    every match is that digit, the '/' and a denominator that no '/' follows, so matches
+    cannot overlap; led by its lookbehind, the pattern would be tried at every place."""
+    slash = text.find("/", pos + 1, endpos)
+    while slash >= 0:
+        m = _FRACTION_RX.match(text, slash - 1, endpos)
+        if m:
+            yield m
+        slash = text.find("/", slash + 1, endpos)
 
 
 def _percent(num: Decimal, den: Decimal) -> Decimal:

@@ -17,7 +17,7 @@ import regex
 from .actors import ActorMention, SubjectNameFinder
 from .candidates import Candidate
 from .context import Layout
-from .patterns import alternation, suffix_alternation
+from .patterns import NOT_CONCURRENT, NOT_OVERLAPPED, alternation, suffix_alternation
 from .pieces import ArticlePieces
 from .resources import LanguageData
 from .segment import Sentence
@@ -76,7 +76,7 @@ class OwnerFinder:
             c.actor, c.actor_inherited = governing, True
             return
         after = [a for a in mentions if a.start >= amount_start and not self._is_oblique(text, a)
-                 and self.agent_rx.match(text, max(0, a.start - 8), a.start)]
+                 and self.agent_rx.match(text, max(0, a.start - 8), a.start, NOT_CONCURRENT)]
         if after:
             c.actor = after[0]
             return
@@ -119,7 +119,7 @@ class OwnerFinder:
         for t in pieces[index]["times"]:          # 'Năm 2005, Việt Nam ...': a time before the subject
             if clause_start <= t.start and t.end <= owner.start:
                 gap = gap.replace(text[t.start:t.end], " ")
-        return not self.subject_opener_rx.fullmatch(gap)
+        return not self.subject_opener_rx.fullmatch(gap, None, None, NOT_CONCURRENT)
 
     def _subject_over_place(self, text: str, before: list[ActorMention], limit: int,
                             sentence_start: int) -> ActorMention:
@@ -166,7 +166,7 @@ class OwnerFinder:
 
     def _is_oblique(self, text: str, a: ActorMention) -> bool:
         """A location or a recipient (phát hành cho đối tác chiến lược Ngân hàng X): not an owner."""
-        return self._is_location(text, a) or bool(self.recipient_rx.match(text, max(0, a.start - 40), a.start))
+        return self._is_location(text, a) or bool(self.recipient_rx.match(text, max(0, a.start - 40), a.start, NOT_CONCURRENT))
 
     def _is_location(self, text: str, a: ActorMention) -> bool:
         """A place after a preposition (tại Hà Nội), or in brackets after one (tại Đức Hòa (Long
@@ -174,11 +174,11 @@ class OwnerFinder:
         if a.type not in _PLACES:
             return False
         start = a.start
-        bracket = self.bracket_rx.search(text, max(0, start - 40), start)
+        bracket = self.bracket_rx.search(text, max(0, start - 40), start, NOT_CONCURRENT)
         if bracket:
             start = bracket.start()         # judge the place the brackets follow
         before = text[max(0, start - 25):start]
-        return bool(self.location_rx.match(before)) and not self.possessor_rx.match(before)
+        return bool(self.location_rx.match(before, None, None, NOT_CONCURRENT)) and not self.possessor_rx.match(before, None, None, NOT_CONCURRENT)
 
 
 def _clause_start(text: str, sentence_start: int, limit: int) -> int | None:
@@ -186,7 +186,7 @@ def _clause_start(text: str, sentence_start: int, limit: int) -> int | None:
     edges are looked for in the sentence; before it, only the last mark matters (the words of an
     earlier sentence stand between it and any subject): a clause edge or the start of the text
     there opens the clause at the sentence, anything else leaves it open (None)."""
-    edges = [m.end() for m in _CLAUSE_EDGE.finditer(text, sentence_start, limit)]
+    edges = [m.end() for m in _CLAUSE_EDGE.finditer(text, sentence_start, limit, NOT_OVERLAPPED, NOT_CONCURRENT)]
     if edges:
         return edges[-1]
     last = sentence_start - 1

@@ -17,6 +17,15 @@ import regex
 RE_WORD_START = r"(?<![^\W\d_])"
 RE_WORD_END = r"(?![^\W\d_])"
 
+# regex lets go of the GIL around every match on a str, and takes it back for each match it
+# returns and each block of memory it needs: a third of what a short match costs. An article
+# is read by one thread, so the calls made per sentence and per amount keep it: they pass
+# ``concurrent=False`` by position (as a keyword it costs more to parse than it saves), the
+# argument after ``endpos`` of match, search and fullmatch, after ``overlapped`` of finditer
+# and findall, and after ``maxsplit`` of split. (Not for the standard ``re`` patterns.)
+NOT_CONCURRENT = False
+NOT_OVERLAPPED = False
+
 
 def alternation(words: Iterable[str]) -> str:
     """A regex matching exactly ``words`` (escaped), the longest where several match. Built as
@@ -35,6 +44,21 @@ def suffix_alternation(words: Iterable[str]) -> str:
     ('(?:tổng\\ )?vốn'): the trie for a pattern run right to left (``regex.REVERSE``), which
     reads each word from its last character and so rejects a position after one."""
     return _pattern(_trie(words, reversed_words=True), reversed_words=True) or "(?!)"
+
+
+def literal_keys(words: Iterable[str]) -> tuple[str, ...]:
+    """The fewest of ``words`` such that every word holds one of them: a text that holds none
+    of these holds none of ``words``, so a case-sensitive pattern that cannot match without one
+    of ``words`` need not run on it (most sentences, for most such lists)."""
+    keys: list[str] = []
+    for word in sorted({w for w in words if w}, key=len):
+        if not any(key in word for key in keys):
+            keys.append(word)
+    return tuple(keys)
+
+
+def holds_any(text: str, keys: tuple[str, ...]) -> bool:
+    return any(map(text.__contains__, keys))
 
 
 def _trie(words: Iterable[str], reversed_words: bool) -> dict:

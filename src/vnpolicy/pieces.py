@@ -14,6 +14,7 @@ import regex
 
 from .actors import ActorFinder, ActorMention
 from .deadlines import DeadlineFinder
+from .patterns import NOT_CONCURRENT, NOT_OVERLAPPED
 from .resources import LanguageData
 from .segment import Sentence
 from .triggers import TriggerFinder
@@ -167,7 +168,7 @@ class SentenceWords:
             lowered = sentence.lower()
             same = len(lowered) == len(sentence)       # lower case keeps the offsets (all but a few letters do)
             # the text split at its words: gap, word, gap, word ... gap; the offsets add up the lengths
-            parts = _WORD_SPLIT.split(lowered if same else sentence)
+            parts = _WORD_SPLIT.split(lowered if same else sentence, 0, NOT_CONCURRENT)
             offsets = list(itertools.accumulate(map(len, parts), initial=start))
             self.words = parts[1::2] if same else [w.lower() for w in parts[1::2]]
             self.starts = offsets[1::2][:len(self.words)]
@@ -190,9 +191,11 @@ class SentenceWords:
 
     def _words_of(self, start: int, end: int) -> list[str]:
         """``_WORD.findall(text[start:end].lower())`` of a short sentence (not to be changed)."""
+        if start >= end:
+            return []                # an empty stretch (after an amount that ends its clause): no search
         found_start, found_end, words = self._found
         if (found_start, found_end) != (start, end):
-            words = _WORD.findall(self.text[start:end].lower())
+            words = _WORD.findall(self.text[start:end].lower(), None, None, NOT_OVERLAPPED, NOT_CONCURRENT)
             self._found = (start, end, words)
         return words
 
@@ -219,7 +222,7 @@ class SentenceWords:
     def count(self, start: int, end: int) -> int:
         """``len(between(start, end))``."""
         if not self.indexed:
-            return len(_WORD.findall(self.text, start, end))
+            return len(_WORD.findall(self.text, start, end, NOT_OVERLAPPED, NOT_CONCURRENT))
         lo, hi = self._range(start, end)
         return max(0, hi - lo)
 

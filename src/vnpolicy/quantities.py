@@ -25,7 +25,7 @@ from typing import Callable, Sequence
 import regex
 
 from .numbers import NumberFinder, NumberMention
-from .patterns import alternation
+from .patterns import NOT_CONCURRENT, alternation
 from .resources import LanguageData
 from .segment import Sentence
 from .units import ComparatorFinder, ComparatorMention, UnitFinder, UnitMention
@@ -124,7 +124,7 @@ class QuantityReader:
         for n, unit in zip(numbers, units):
             if unit is None and n.scaled:
                 unit = self._elided(donor)
-            if unit is None and out and out[-1].unit is not None and self.change_to_rx.fullmatch(text, out[-1].end, n.start):
+            if unit is None and out and out[-1].unit is not None and self.change_to_rx.fullmatch(text, out[-1].end, n.start, NOT_CONCURRENT):
                 u = out[-1].unit                # 'từ 16 tỉnh lên 42': the end counts what the start does
                 unit = UnitMention(u.start, u.end, u.code, u.dimension, "elided")
             own_end = n.end if unit is None or unit.source in _BORROWED or unit.end <= n.end else unit.end
@@ -138,7 +138,7 @@ class QuantityReader:
         """'26 trên tổng số 31 tỉnh': a part counts what its whole does."""
         if unit is None or unit.dimension != "count" or unit.source in _BORROWED or n.value >= whole.value:
             return None
-        if not self.share_rx.fullmatch(text, n.end, whole.start):
+        if not self.share_rx.fullmatch(text, n.end, whole.start, NOT_CONCURRENT):
             return None
         return UnitMention(unit.start, unit.end, unit.code, unit.dimension, "shared")
 

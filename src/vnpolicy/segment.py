@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import regex
 
+from .patterns import NOT_CONCURRENT, NOT_OVERLAPPED
 from .resources import LanguageData
 
 
@@ -46,7 +47,7 @@ class Segmenter:
         self.abbreviations = frozenset(data["segment.json"]["abbreviations"])
 
     def _is_abbreviation(self, chunk: str) -> bool:
-        m = _TOKEN_BEFORE.match(chunk[-40:])
+        m = _TOKEN_BEFORE.match(chunk[-40:], None, None, NOT_CONCURRENT)
         if not m or not chunk.endswith("."):
             return False
         word = m.group(1).split("(")[-1]
@@ -65,7 +66,7 @@ class Segmenter:
 
     def _split_line(self, line: str, offset: int, paragraph: int, out: list[Sentence]) -> None:
         start = 0
-        for m in _BOUNDARY.finditer(line):
+        for m in _BOUNDARY.finditer(line, None, None, NOT_OVERLAPPED, NOT_CONCURRENT):
             stop_end = m.start("close")
             if self._is_abbreviation(line[max(0, stop_end - 40):stop_end]):   # only its end is read
                 continue
@@ -128,7 +129,7 @@ def _grapheme_boundary(line: str, i: int) -> bool:
     """Does a grapheme end before line[i]? Read from a few graphemes back, which is where the
     rules (a mark joins the letter before it, a pair of flags is one) have settled."""
     start = max(0, i - 16)
-    return any(m.end() == i for m in _GRAPHEME.finditer(line, start, min(len(line), i + 16)))
+    return any(m.end() == i for m in _GRAPHEME.finditer(line, start, min(len(line), i + 16), NOT_OVERLAPPED, NOT_CONCURRENT))
 
 
 _GRAPHEME = regex.compile(r"\X")

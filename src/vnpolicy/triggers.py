@@ -16,7 +16,7 @@ import re
 
 import regex
 
-from .patterns import RE_WORD_END, RE_WORD_START, alternation, suffix_alternation, trie_alternation
+from .patterns import NOT_CONCURRENT, NOT_OVERLAPPED, RE_WORD_END, RE_WORD_START, alternation, suffix_alternation, trie_alternation
 from .resources import LanguageData
 
 _START = r"(?<![\p{L}\p{M}\d])"
@@ -108,14 +108,14 @@ class TriggerFinder:
 
     def opener_end(self, sentence: str) -> int | None:
         """End of a 'Trong đó,'-style opener at the start of ``sentence``, if any."""
-        m = self.opener_rx.match(sentence)
+        m = self.opener_rx.match(sentence, None, None, NOT_CONCURRENT)
         return m.end() if m else None
 
     @functools.lru_cache(maxsize=256)
     def continues_context(self, sentence: str) -> bool:
         """Does ``sentence`` carry on from the one before (Bên cạnh đó, ... cũng ...)? (Asked once
         per target: the answer is kept for the other targets of the sentence.)"""
-        return bool(self.context_rx.search(sentence))
+        return bool(self.context_rx.search(sentence, None, None, NOT_CONCURRENT))
 
     def cues(self, text: str, pos: int = 0, endpos: int | None = None) -> list[Cue]:
         """Cue words in text[pos:endpos], with offsets into ``text``."""
@@ -130,9 +130,9 @@ class TriggerFinder:
             if kind == "neutral":
                 continue
             if kind == "target" and (text[max(0, m.start() - 3):m.start()].rstrip().endswith("%")
-                                     or self.achievement_rx.match(text, max(0, m.start() - 25), m.start())):
+                                     or self.achievement_rx.match(text, max(0, m.start() - 25), m.start(), NOT_CONCURRENT)):
                 kind = "status"      # '16% kế hoạch năm', 'đã vượt kế hoạch': the plan is being reported on
-            elif kind == "target" and self.negation_rx.match(text, max(0, m.start() - 30), m.start()):
+            elif kind == "target" and self.negation_rx.match(text, max(0, m.start() - 30), m.start(), NOT_CONCURRENT):
                 continue             # 'không tính tới phương án': a negated cue sets nothing
             out.append(Cue(m.start(), m.end(), kind, word, word in self.weak))
         return out
@@ -167,21 +167,21 @@ class TriggerFinder:
             # the priced thing may sit before a bracketed aside: 'Giá vé tháng (học sinh, sinh viên) sẽ tăng'
             clause_start = text.rfind(";", max(0, amount_start - 100), amount_start) + 1
             window = text[max(clause_start, amount_start - 100):amount_start]
-            return bool(self.price_rx.search(window))
+            return bool(self.price_rx.search(window, None, None, NOT_CONCURRENT))
         return False
 
     def decide(self, text: str, cues: list[Cue], amount_start: int, after_unit: int, unit_code: str | None,
                unit_dimension: str | None = None) -> Decision:
         """Classify the amount at ``amount_start`` in ``text`` (one sentence)."""
         before = text[max(0, amount_start - 60):amount_start]
-        if self.attribute_rx.match(before):
+        if self.attribute_rx.match(before, None, None, NOT_CONCURRENT):
             return _verdict("attribute", "attribute_before")
-        if unit_code == "%" and self.status_after_percent_rx.match(text, after_unit):
+        if unit_code == "%" and self.status_after_percent_rx.match(text, after_unit, None, NOT_CONCURRENT):
             return _verdict("status", "percent_of_plan")
         if self.is_price(text, amount_start, unit_code, unit_dimension):
             return _verdict("attribute", "price")
-        if self.change_start_rx.match(text, max(0, amount_start - 6), amount_start) \
-                and self.change_end_rx.match(text[after_unit:after_unit + 20]):
+        if self.change_start_rx.match(text, max(0, amount_start - 6), amount_start, NOT_CONCURRENT) \
+                and self.change_end_rx.match(text[after_unit:after_unit + 20], None, None, NOT_CONCURRENT):
             return _verdict("status", "start_of_change")
         facts = self._facts(text)
         if facts.rate_ends and facts.rate_ends[0] <= amount_start:
@@ -206,7 +206,7 @@ class TriggerFinder:
                          and reset <= c.start < nearest.start), None)
             if past is not None:
                 return Decision("status", past, "status_over_weak_target")
-            if self.status_after_rx.match(text, after_unit):
+            if self.status_after_rx.match(text, after_unit, None, NOT_CONCURRENT):
                 return _verdict("status", "compared_with_past")
         if nearest.kind == "target":
             return Decision("target", nearest, "weak_cue" if nearest.weak else "strong_cue")
@@ -246,7 +246,7 @@ class _SentenceFacts:
                     self._close_of[stack.pop()] = at
             self._events.append(at)
             self._open_after.append(stack[-1] if stack else -1)
-        self.rate_ends = [m.end() for m in finder.rate_rx.finditer(text)]
+        self.rate_ends = [m.end() for m in finder.rate_rx.finditer(text, None, None, NOT_OVERLAPPED, NOT_CONCURRENT)]
         self._text, self._finder = text, finder
         self._found: dict[str, tuple[list[int], list[int]]] = {}
 
@@ -264,9 +264,9 @@ class _SentenceFacts:
         """Where the first clause break or reset at or after ``pos`` starts, else the end."""
         pos, text, rx = self._position(pos), self._text, self._finder.clause_reset_rx
         if pos + self.SHORT >= len(text):
-            m = rx.search(text, pos)
+            m = rx.search(text, pos, None, NOT_CONCURRENT)
             return m.start() if m else len(text)
-        m = rx.search(text, pos, pos + self.SHORT)
+        m = rx.search(text, pos, pos + self.SHORT, NOT_CONCURRENT)
         if m and m.end() < pos + self.SHORT:         # wholly inside the window: the window did not cut it
             return m.start()
         starts = self._starts(rx)
@@ -277,7 +277,7 @@ class _SentenceFacts:
         """Does ``rx`` match inside text[start:end]?"""
         start = self._position(start)
         if end - start <= self.SHORT:
-            return rx.search(self._text, start, end) is not None
+            return rx.search(self._text, start, end, NOT_CONCURRENT) is not None
         starts, ends = self._matches(rx)
         i = bisect.bisect_left(starts, start)
         return i < len(starts) and ends[i] <= end     # matches do not overlap: the first to start ends first
@@ -288,7 +288,7 @@ class _SentenceFacts:
     def _matches(self, rx: regex.Pattern) -> tuple[list[int], list[int]]:
         """Where the matches of ``rx`` in the sentence start and end, found on first use."""
         if rx.pattern not in self._found:
-            found = list(rx.finditer(self._text))
+            found = list(rx.finditer(self._text, None, None, NOT_OVERLAPPED, NOT_CONCURRENT))
             self._found[rx.pattern] = ([m.start() for m in found], [m.end() for m in found])
         return self._found[rx.pattern]
 
@@ -296,8 +296,8 @@ class _SentenceFacts:
     def reset_ends(self) -> list[int]:
         """Where the clause breaks and future-time phrases end (found on first use: few amounts ask)."""
         finder = self._finder
-        return sorted([m.end() for m in finder.strong_reset_rx.finditer(self._text)]
-                      + [m.end() for m in finder.future_rx.finditer(self._text)])
+        return sorted([m.end() for m in finder.strong_reset_rx.finditer(self._text, None, None, NOT_OVERLAPPED, NOT_CONCURRENT)]
+                      + [m.end() for m in finder.future_rx.finditer(self._text, None, None, NOT_OVERLAPPED, NOT_CONCURRENT)])
 
     def last_reset(self, end: int) -> int:
         """The end of the last clause break or future-time phrase that ends by ``end``, else 0."""

@@ -23,7 +23,7 @@ import regex
 
 from .counted import CountedNounReader
 from .numbers import NumberMention
-from .patterns import alternation, suffix_alternation
+from .patterns import NOT_CONCURRENT, alternation, suffix_alternation
 from .resources import LanguageData
 
 _END = r"(?![\p{L}\p{M}\d])"
@@ -118,16 +118,16 @@ class UnitFinder:
         if not _may_start_unit(text, pos, end):
             return None
         for rx in (self.percent_rx, self.measure_rx):
-            m = rx.match(text, pos, end)
+            m = rx.match(text, pos, end, NOT_CONCURRENT)
             if m:
                 code, dim = self._code(m.group("unit"))
                 return self._with_rate(text, UnitMention(m.start("unit"), m.end("unit"), code, dim, "lexicon"), end)
-        if self.never_rx.match(text, pos, end):
+        if self.never_rx.match(text, pos, end, NOT_CONCURRENT):
             return None
         noun = self.counted.read(text, pos, end)
         if noun is not None:
             return self._with_rate(text, UnitMention(noun.start, noun.end, noun.code, "count", noun.source), end)
-        m = self.ratio_rx.match(text, pos, end)
+        m = self.ratio_rx.match(text, pos, end, NOT_CONCURRENT)
         if m:
             code = "/".join(part.strip().lower() for part in m.group("unit").split("/"))
             return UnitMention(m.start("unit"), m.end(), code, "rate", "ratio")
@@ -143,7 +143,7 @@ class UnitFinder:
         unit = self.after(text, number.end, end, open_class)
         if unit is None or unit.dimension == "count":
             # 'gấp đôi con số năm trước': what follows a multiple is the thing multiplied
-            m = self.times_before_rx.match(text, max(start, number.start - 12), number.start)
+            m = self.times_before_rx.match(text, max(start, number.start - 12), number.start, NOT_CONCURRENT)
             if m:
                 word_end = m.start() + len(m.group().rstrip())
                 return UnitMention(m.start(), word_end, "times", "ratio", "implied")
@@ -167,13 +167,13 @@ class UnitFinder:
     def _denominators(self, text: str, pos: int, end: int) -> tuple[list[str], int]:
         parts: list[str] = []
         while len(parts) < 3:
-            m = self.slash_rx.match(text, pos, end) or self.marker_rx.match(text, pos, end)
+            m = self.slash_rx.match(text, pos, end, NOT_CONCURRENT) or self.marker_rx.match(text, pos, end, NOT_CONCURRENT)
             if m:
                 number = (m.groupdict().get("num") or "").strip()
                 parts.append((number + " " if number else "") + self._canonical(m.group("d")))
                 pos = m.end()
                 continue
-            m = self.open_slash_rx.match(text, pos, end)      # '3 sản phẩm/khách hàng'
+            m = self.open_slash_rx.match(text, pos, end, NOT_CONCURRENT)      # '3 sản phẩm/khách hàng'
             noun = self.counted.read(text, m.end(), end, glued=True) if m else None
             if noun is None:
                 break
@@ -291,17 +291,17 @@ class LexiconReading:
     def after(self, text: str, pos: int, end: int | None = None) -> UnitMention | None:
         end = _reach(text, pos) if end is None else end
         for rx in (self.percent_rx, self.measure_rx):
-            m = rx.match(text, pos, end)
+            m = rx.match(text, pos, end, NOT_CONCURRENT)
             if m:
                 code, dim = self.by_form.get(m.group("unit")) or self.by_form[m.group("unit").lower()]
                 return UnitMention(m.start("unit"), m.end(), code + self._rate(m.group("rate")), dim, "lexicon")
-        if self.never_rx.match(text, pos, end):
+        if self.never_rx.match(text, pos, end, NOT_CONCURRENT):
             return None
-        m = self.noun_rx.match(text, pos, end)
+        m = self.noun_rx.match(text, pos, end, NOT_CONCURRENT)
         if m:
             return UnitMention(m.start("unit"), m.end(), m.group("unit").lower() + self._rate(m.group("rate")),
                                "count", "counted_noun")
-        m = self.ratio_rx.match(text, pos, end)
+        m = self.ratio_rx.match(text, pos, end, NOT_CONCURRENT)
         if m:
             code = "/".join(part.strip().lower() for part in m.group("unit").split("/"))
             return UnitMention(m.start("unit"), m.end(), code, "rate", "ratio")
@@ -309,9 +309,11 @@ class LexiconReading:
 
     def is_time_noun(self, text: str, pos: int, end: int | None = None) -> bool:
         end = _reach(text, pos) if end is None else end
-        if self.percent_rx.match(text, pos, end) or self.measure_rx.match(text, pos, end):
+        # a time noun that no measure overrides: the rarer test first (after most numbers none follows)
+        if not self.never_rx.match(text, pos, end, NOT_CONCURRENT):
             return False
-        return bool(self.never_rx.match(text, pos, end))
+        return not (self.percent_rx.match(text, pos, end, NOT_CONCURRENT)
+                    or self.measure_rx.match(text, pos, end, NOT_CONCURRENT))
 
     def _rate(self, rate: str) -> str:
         parts = [p.strip() for p in rate.split("/") if p.strip()]
@@ -351,12 +353,12 @@ class ComparatorFinder:
         if is_range:
             return _WORDLESS["range"]
         end = len(text) if end is None else end
-        m = self.suffix_rx.match(text, after_unit, min(end, after_unit + 40))   # bounded: never rescans the text
+        m = self.suffix_rx.match(text, after_unit, min(end, after_unit + 40), NOT_CONCURRENT)   # bounded: never rescans the text
         if m:
             words = m.group().strip()
             return ComparatorMention(self.suffix[words.lower()], m.end() - len(words), m.end())
         window_start = max(0 if start is None else start, amount_start - 30)
-        m = self.prefix_rx.match(text, window_start, amount_start)
+        m = self.prefix_rx.match(text, window_start, amount_start, NOT_CONCURRENT)
         if m:
             words = m.group().strip()
             return ComparatorMention(self.prefix[words.lower()], m.start(), m.start() + len(words))

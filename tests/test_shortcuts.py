@@ -1,0 +1,54 @@
+"""The shortcuts that keep a pattern off a text it cannot match give what the pattern alone gives."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from vnpolicy.numbers import _FRACTION_RX, _fractions
+from vnpolicy.patterns import holds_any, literal_keys
+from vnpolicy.pipeline import default_extractor
+
+SENTENCES = [
+    "Công ty Alpha Beta tại Hà Nội sẽ xây 5 nhà.",
+    "Tỉnh này sẽ xây dựng 12 căn nhà vào năm 2020.",
+    "UBND tỉnh Quảng Ninh và Ngân hàng Nhà nước (NHNN) cho biết công ty này đạt 3 tỷ đồng.",
+    "TP.Hồ Chí Minh, thành phố Hà Nội và tỉnhBình Dương; Bộ Tài chính, các bên, HĐQT.",
+    "Công ty mua bán nợ và tài sản tồn đọng (DATC) nói nước ta, cả nước, nước Nhật.",
+    "Hai bên thống nhất; Ban giám đốc, ngân hàng này và Tổng công ty Điện lực.",
+    "không có tên nào ở đây cả, chỉ 1/2 và 3/4.",
+]
+
+
+def test_every_word_holds_one_of_its_keys():
+    words = ["tỉnh này", "tỉnh", "Bộ", "bộ này", "công ty mới", "công ty", "TP"]
+    keys = literal_keys(words)
+    assert all(any(k in w for k in keys) for w in words)
+    assert set(keys) == {"tỉnh", "Bộ", "bộ này", "công ty", "TP"}
+    assert holds_any("ở tỉnh nhà", keys) and not holds_any("ở Tỉnh nhà", keys)
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_the_actor_patterns_find_what_they_find_unguarded(sentence, monkeypatch):
+    actors = default_extractor().assembler.recognisers.actors
+    guarded = (actors.find(sentence), actors._gazetteer_names(sentence), actors._pattern_names(sentence))
+    # every key present and a gate that lets every text through: the patterns run on all of it
+    monkeypatch.setattr("vnpolicy.actors.holds_any", lambda text, keys: True)
+    monkeypatch.setattr(actors, "gazetteer_gate_rx", type("Open", (), {"search": staticmethod(lambda *a: True)}))
+    assert (actors.find(sentence), actors._gazetteer_names(sentence), actors._pattern_names(sentence)) == guarded
+
+
+def test_fractions_are_the_matches_of_the_pattern():
+    rng = random.Random(7)
+    texts = SENTENCES + ["1/2/3", "1/10", "1/105", "x1/2", ".1/2", "2/3-4", "2/3,5", "9/9 1/1"]
+    texts += ["".join(rng.choice("0123456789/.,-a ") for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    for text in texts:
+        for pos, end in ((0, len(text)), (1, len(text)), (0, max(0, len(text) - 1)), (2, len(text) - 2)):
+            assert [m.span() for m in _fractions(text, pos, end)] == \
+                   [m.span() for m in _FRACTION_RX.finditer(text, pos, end)], (text, pos, end)
+
+
+@pytest.mark.parametrize("sentence", SENTENCES + ["Hòa Phát sẽ đầu tư", "Theo đó, Hòa Phát sẽ đầu tư", "“Parkson cho biết"])
+def test_subject_name_runs_are_the_matches_of_the_pattern(sentence):
+    names = default_extractor().assembler.fields.owners.names
+    assert [m.span() for m in names._name_runs(sentence)] == [m.span() for m in names.name_run_rx.finditer(sentence)]
