@@ -106,7 +106,7 @@ class ActorFinder:
         # 'Năm nay, ngành hàng không VN sẽ ...': a sector as a clause's subject, with the place
         # it may name inside it
         sector = spec["sector_subjects"]
-        self.sector_heads = tuple(sector["heads"])
+        self.sector_keys = literal_keys(sector["heads"])
         self.sector_rx = regex.compile(
             rf"(?m)(?:(?<=^)|(?<=[,;:(\"“”][^\S\n]*)|(?<=(?i:{alternation(spec['subject_openers'])})[,\s]+))"
             rf"{_START}(?:{alternation(sector['heads'])})(?:{_SP}{lower}){{1,{sector['max_lowercase_words']}}}"
@@ -233,9 +233,10 @@ class ActorFinder:
     def _sectors(self, text: str) -> list[ActorMention]:
         """Sectors standing as a clause's subject (ngành thủy sản sẽ ...); one starts before any
         place it names, so it wins over that place."""
-        if not any(head in text for head in self.sector_heads):
+        if not holds_any(text, self.sector_keys):
             return []              # most sentences name no sector: the pattern is not run
-        return [ActorMention(m.start(), m.end(), m.group(), "sector", "pattern") for m in self.sector_rx.finditer(text)]
+        return [ActorMention(m.start(), m.end(), m.group(), "sector", "pattern")
+                for m in self.sector_rx.finditer(text, 0, None, NOT_OVERLAPPED, NOT_CONCURRENT)]
 
     def _pattern_names(self, text: str) -> list[ActorMention]:
         out: list[ActorMention | None] = []
@@ -286,7 +287,8 @@ class ActorFinder:
             # Places keep their canonical name (TP HCM -> Hồ Chí Minh); organisations keep the
             # article's own form, which is what a reader of that article recognises.
             name = canonical if etype in _PLACE_TYPES or etype == "country" else m.group("name")
-            deputy = self.deputy_rx.match(text, max(0, m.start() - 8), m.start()) if etype == "government" else None
+            deputy = etype == "government" and self.deputy_rx.match(text, max(0, m.start() - 8), m.start(),
+                                                                    NOT_CONCURRENT)
             if deputy:
                 out.append(self._deputy(text, deputy.start(), m.end()))
                 continue

@@ -157,11 +157,12 @@ class MetricFinder:
         time = min((t for t in bucket["times"] if t.start >= start), key=lambda t: t.start, default=None)
         if time is None or self._stop(text, start, time.start) < time.start or text[start:time.start].strip(" ,"):
             return None                # not right after the amount's words
-        purpose = self.purpose_rx.match(text, time.end, cand.sentence.end)
+        purpose = self.purpose_rx.match(text, time.end, cand.sentence.end, NOT_CONCURRENT)
         return self.after(text, purpose.end(), cand.sentence.end) if purpose else None
 
     @staticmethod
     def _counts_own_noun(cand: Candidate) -> bool:
+        """Does a counted noun of its own follow the number (4 dự án mới), not one borrowed?"""
         unit = cand.unit
         return unit is not None and unit.dimension == "count" and unit.source not in BORROWED_UNITS \
             and unit.start >= cand.number.end
@@ -169,10 +170,10 @@ class MetricFinder:
     def _first_item_words(self, text: str, cand: Candidate, bucket, neighbours: list[Candidate]):
         """The words before the first item of the list that ``cand`` closes ('xây mới 12 trường
         học, 5 trạm y tế và 3 chợ': xây mới), or None when no list leads to it."""
-        earlier = [q for q in neighbours if q.right <= cand.left and q.sentence.index == cand.sentence.index]
+        earlier = _earlier_in_sentence(cand, neighbours)
         first = cand
         for q in reversed(earlier):
-            if not self.list_separator_rx.fullmatch(text, self._item_end(text, q, first.left), first.left):
+            if not self.list_separator_rx.fullmatch(text, self._item_end(text, q, first.left), first.left, NOT_CONCURRENT):
                 break
             first = q
         if first is cand:
@@ -193,7 +194,7 @@ class MetricFinder:
     def _sides_of_earlier(self, text: str, cand: Candidate, bucket, neighbours: list[Candidate]):
         """A target whose own words name nothing ('Lợi nhuận năm 2004 đạt 60 tỷ đồng, dự kiến
         năm 2005 đạt 80 tỷ đồng') measures what the quantity before it in the sentence did."""
-        earlier = [q for q in neighbours if q.right <= cand.left and q.sentence.index == cand.sentence.index]
+        earlier = _earlier_in_sentence(cand, neighbours)
         if not earlier:
             return None, None
         return self.sides(text, earlier[-1], None, bucket, neighbours)
@@ -213,10 +214,8 @@ class MetricFinder:
         right = linked.left if linked is not None and linked.left > left else amount_start
         before = self._before_segment(text, left, right, bucket)
         after_start = cand.right                       # past the unit and a 'trở lên'
-        unit = cand.unit
-        if unit is not None and unit.dimension == "count" and unit.source not in BORROWED_UNITS \
-                and unit.start >= cand.number.end:
-            after_start = unit.start                   # a counted noun names the thing: 4 dự án mới
+        if self._counts_own_noun(cand):
+            after_start = cand.unit.start              # a counted noun names the thing: 4 dự án mới
         right = s.end
         for t in bucket["times"]:
             if t.start >= after_start:
@@ -237,7 +236,7 @@ class MetricFinder:
         it only back to the quantity before it in the sentence (tăng trưởng trên 8% và ... mục
         tiêu tăng trưởng 8,4%), unless only linking words stand between the two ('từ 400.000
         khách hàng lên 2 triệu': the words before the first name both, and that one is linked)."""
-        earlier = [q for q in neighbours if q.right <= cand.left and q.sentence.index == cand.sentence.index]
+        earlier = _earlier_in_sentence(cand, neighbours)
         if not earlier:
             return cand.sentence.start, None
         if self._only_linking_words(text, earlier[-1].right, cand.left):
@@ -306,3 +305,8 @@ class MetricFinder:
         if named:
             return named[-1]
         return next((span for span in reversed(found) if span), None)
+
+
+def _earlier_in_sentence(cand: Candidate, neighbours: list[Candidate]) -> list[Candidate]:
+    """The quantities of ``cand``'s sentence that end before it, in text order."""
+    return [q for q in neighbours if q.right <= cand.left and q.sentence.index == cand.sentence.index]
