@@ -28,3 +28,47 @@ def test_a_rate_of_counted_things_is_named_by_what_it_counts():
 def test_money_has_no_counted_noun_feature():
     features = features_of("Năm 2027, tỉnh phấn đấu thu ngân sách 9.000 tỷ đồng.", "9.000 tỷ")
     assert not any(f.startswith("unit_word:") for f in features)
+
+
+# --- the deferred groups: skipping them must never change a decision ---------------------
+
+SKIP_TEXT = ("Năm 2027, tỉnh phấn đấu thu ngân sách 9.000 tỷ đồng. Hiện tỉnh có 14 khu công nghiệp, "
+             "tỷ lệ lấp đầy mới đạt 41%. Trong đó, huyện sẽ xây mới 12 trường học và 3 chợ trước năm 2028. "
+             "Năm ngoái, 250 người tham dự hội nghị; công ty dự kiến lãi 40 tỷ đồng trong quý 3/2027.")
+
+
+def test_a_deferred_family_with_a_count_never_emits_more_features_than_declared():
+    from vnpolicy.features import DEFERRED_GROUPS
+    norm = normalize(SKIP_TEXT)
+    sentences = EXTRACTOR.segmenter.sentences(norm.text)
+    _, candidates = EXTRACTOR.assembler.scored_candidates(norm.text, sentences, None, complete=True)
+    assert len(candidates) >= 6
+    for c in candidates:
+        for families in DEFERRED_GROUPS.values():
+            for prefix, most in families:
+                if most is not None:
+                    assert sum(name.startswith(prefix) for name in c.features) <= most, (prefix, c.features)
+
+
+def test_skipping_the_deferred_groups_accepts_exactly_what_computing_them_all_accepts():
+    norm = normalize(SKIP_TEXT)
+    sentences = EXTRACTOR.segmenter.sentences(norm.text)
+    assembler = EXTRACTOR.assembler
+    _, full = assembler.scored_candidates(norm.text, sentences, None, complete=True)
+    _, quick = assembler.scored_candidates(norm.text, sentences, None)
+    decide = assembler.decision.accepts
+    assert [(c.number.start, c.probability) for c in full if decide(c.probability)] == \
+           [(c.number.start, c.probability) for c in quick if decide(c.probability)]
+    assert any(decide(c.probability) for c in full) and not all(decide(c.probability) for c in full)
+
+
+def test_the_most_a_family_can_add_is_its_largest_positive_weights_up_to_its_count():
+    from vnpolicy.decision import DecisionModel
+    model = DecisionModel({"legacy:a": 0.8, "legacy:b": 0.5, "legacy:c": -1.0, "legacy_rule:x": 0.2,
+                           "time:y": 0.1, "time_clause:z": 0.3, "cue_word:w": 2.0}, 0.0, 0.5, (), {})
+    assert model.most_added((("legacy:", 1),)) == 0.8
+    assert model.most_added((("legacy:", None),)) == 1.3
+    assert model.most_added((("legacy:", 1), ("legacy_rule:", 1), ("time:", None), ("time_", None))) == \
+        0.8 + 0.2 + 0.1 + 0.3
+    assert model.can_reach({"cue_word:w": 1.0}, (("legacy:", 1),))
+    assert not DecisionModel({"legacy:a": 0.8}, -2.0, 0.5, (), {}).can_reach({}, (("legacy:", 1),))

@@ -58,18 +58,25 @@ class DecisionModel:
     def threshold_margin(self) -> float:
         return math.log(self.threshold / (1.0 - self.threshold))
 
-    def most_added(self, prefixes: tuple[str, ...]) -> float:
-        """The most that features whose names start with ``prefixes`` can add to a margin: the
-        sum of their positive weights (each feature fires once at most)."""
-        key = prefixes
+    def most_added(self, families: tuple[tuple[str, int | None], ...]) -> float:
+        """The most that features not computed yet can add to a margin. ``families`` are their
+        name prefixes, each with the most features of it that can fire at once (None: any
+        number): the sum of the largest positive weights (each feature fires once at most)."""
+        key = families
         if key not in self._most_added:
-            self._most_added[key] = sum(w for name, w in self.weights.items() if w > 0 and name.startswith(prefixes))
+            total = 0.0
+            for prefix, most in families:
+                positive = sorted((w for name, w in self.weights.items() if w > 0 and name.startswith(prefix)),
+                                  reverse=True)
+                total += sum(positive if most is None else positive[:most])
+            self._most_added[key] = total
         return self._most_added[key]
 
-    def can_reach(self, features: dict[str, float], prefixes: tuple[str, ...]) -> bool:
-        """Could the features not computed yet (those of ``prefixes``) lift this candidate to the
-        threshold? An exact test: when not, computing them cannot change the decision."""
-        return self.margin(features) + self.most_added(prefixes) >= self.threshold_margin
+    def can_reach(self, features: dict[str, float], families: tuple[tuple[str, int | None], ...]) -> bool:
+        """Could the features not computed yet (those of ``families``, see ``most_added``) lift
+        this candidate to the threshold? An exact test: when not, computing them cannot change
+        the decision."""
+        return self.margin(features) + self.most_added(families) >= self.threshold_margin
 
     def probability(self, features: dict[str, float]) -> float:
         z = self.margin(features)

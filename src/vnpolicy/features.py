@@ -40,9 +40,12 @@ GROUPS = ("legacy", "cues", "aspect", "time", "nouns", "verb", "unit", "layout",
 # The groups the shipped model uses: 'nouns' and 'layout' added nothing in cross-validation
 # (see the ablation in the README) and cost a fifth of the feature time.
 DEFAULT_GROUPS = ("legacy", "cues", "aspect", "time", "verb", "unit", "lexical")
-# The costliest groups, computed last, and the prefixes of every feature name they emit: a
-# candidate that the other groups leave too far below the threshold skips them.
-DEFERRED_GROUPS = {"legacy": ("legacy:", "legacy_rule:"), "time": ("time:", "time_")}
+# The costliest groups, computed last and one after the other: the prefixes of every feature
+# name each emits, with how many of a prefix's features it can emit at once (None: any
+# number). A candidate that the groups computed so far leave too far below the threshold
+# skips the rest (see ``DecisionModel.can_reach``).
+DEFERRED_GROUPS = {"legacy": (("legacy:", 1), ("legacy_rule:", 1)),   # one verdict, at most one rule
+                   "time": (("time:", None), ("time_", None))}
 
 _START = r"(?<![\p{L}\p{M}\d])"
 _END = r"(?![\p{L}\p{M}\d])"

@@ -40,7 +40,7 @@ class TargetAssembler:
     def scored_candidates(self, text: str, sentences: list[Sentence], published: dt.date | None,
                           complete: bool = False) -> tuple[ArticleView, list[Candidate]]:
         """Every candidate of the article with its features and probability. A candidate that
-        cannot reach the threshold whatever its costliest features say skips them (probability
+        cannot reach the threshold whatever its costliest features say skips those (probability
         0); ``complete`` computes every feature of every candidate (for training)."""
         pieces = ArticlePieces(self.recognisers, text, sentences)
         view = ArticleView(text, pieces, self.layout.read(text, sentences, pieces), published,
@@ -48,13 +48,17 @@ class TargetAssembler:
         candidates = self.finder.find(text, pieces)
         for c in candidates:
             view.quantities.setdefault(quantity_key(c), set()).add(c.sentence.index)
-        first, last = self.features.split_groups()
-        last_prefixes = tuple(p for g in last for p in DEFERRED_GROUPS[g])
+        first, deferred = self.features.split_groups()
+        # what the deferred groups from the i-th on can still add, for the test before the i-th
+        still_to_come = [tuple(f for g in deferred[i:] for f in DEFERRED_GROUPS[g]) for i in range(len(deferred))]
         for c in candidates:
-            clause = self.features.clause(view, c)      # read by both passes
+            clause = self.features.clause(view, c)      # read by every group
             c.features, c.evidence = self.features.compute(view, c, first, clause=clause)
-            if complete or self.decision.can_reach(c.features, last_prefixes):
-                self.features.compute(view, c, last, c.features, c.evidence, clause)
+            for group, families in zip(deferred, still_to_come):
+                if not complete and not self.decision.can_reach(c.features, families):
+                    break                                # probability stays 0: it cannot be a target
+                self.features.compute(view, c, (group,), c.features, c.evidence, clause)
+            else:
                 c.probability = self.decision.probability(c.features)
         return view, candidates
 
