@@ -52,3 +52,34 @@ def test_fractions_are_the_matches_of_the_pattern():
 def test_subject_name_runs_are_the_matches_of_the_pattern(sentence):
     names = default_extractor().assembler.fields.owners.names
     assert [m.span() for m in names._name_runs(sentence)] == [m.span() for m in names.name_run_rx.finditer(sentence)]
+
+
+# --- lower-case words matched on the text in lower case ------------------------------------
+
+CASE_TEXTS = [
+    "Tỉnh PHẤN ĐẤU đạt Hai Mươi Lăm tỷ đồng, kế hoạch năm 2027 là một trăm dự án.",
+    "Dự Kiến sẽ xây ba trăm căn; DỰ KIẾN bốn nghìn việc làm.",
+    "İstanbul phấn đấu hai tỷ đồng",          # 'İ' lowers to two characters: offsets would move
+    "lınh hai, ſẽ đạt năm mươi tỷ",           # re.I takes 'ı' for 'i' and 'ſ' for 's'
+    "Bađấu phấn đấu, aphấn đấu hai",          # a cue inside a longer word is no cue
+]
+
+
+@pytest.mark.parametrize("text", CASE_TEXTS)
+def test_lower_case_words_match_where_the_case_insensitive_pattern_does(text):
+    triggers = default_extractor().assembler.recognisers.triggers
+    numbers = default_extractor().assembler.finder.quantities.numbers
+    for words_rx in (triggers.cue_rx, numbers.words_rx):
+        for pos in range(0, len(text), 3):          # starts inside a word too: the character before counts
+            for endpos in (len(text), max(pos, len(text) - 7)):
+                expected = [(m.start(), m.end()) for m in words_rx.any_case.finditer(text, pos, endpos)]
+                found = [(m.start() + shift, m.end() + shift) for m, shift in words_rx.finditer(text, pos, endpos)]
+                assert found == expected, (text, pos, endpos)
+
+
+def test_the_lower_case_shortcut_is_taken_on_plain_text_and_not_on_the_letters_it_would_misread():
+    words_rx = default_extractor().assembler.recognisers.triggers.cue_rx
+    assert [(m.group(), shift) for m, shift in words_rx.finditer(CASE_TEXTS[0], 5, len(CASE_TEXTS[0]))] == \
+        [("phấn đấu", 4), ("kế hoạch", 4)]          # matched in lower case, from the character before 5
+    assert all(shift == 0 for _, shift in words_rx.finditer(CASE_TEXTS[2], 0, len(CASE_TEXTS[2])))
+    assert [(m.group(), shift) for m, shift in words_rx.finditer(CASE_TEXTS[3], 0, len(CASE_TEXTS[3]))] == [("ſẽ", 0)]

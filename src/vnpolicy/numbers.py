@@ -21,7 +21,8 @@ import re
 
 import regex
 
-from .patterns import NOT_CONCURRENT, NOT_OVERLAPPED, RE_WORD_END, RE_WORD_START, alternation, trie_alternation
+from .patterns import (NOT_CONCURRENT, NOT_OVERLAPPED, RE_WORD_END, RE_WORD_START, LowerCaseWords, alternation,
+                       trie_alternation)
 from .resources import LanguageData
 
 # Bounds that keep every value finite and every match short: no amount has more scale words
@@ -189,8 +190,8 @@ class NumberFinder:
         vocab = trie_alternation(self.words.vocabulary)
         # led by the words' first letters (any case), which the engine checks before its lookbehind
         initials = "".join(re.escape(c) for c in sorted({w[0] for w in self.words.vocabulary}))
-        self.words_rx = re.compile(rf"(?=[{initials}]){RE_WORD_START}(?:{vocab})(?:{_SP}+(?:{vocab}))*{RE_WORD_END}",
-                                   re.I)
+        self.words_rx = LowerCaseWords(rf"(?=[{initials}]){RE_WORD_START}(?:{vocab})(?:{_SP}+(?:{vocab}))*{RE_WORD_END}",
+                                       self.words.vocabulary)
         self.compound_rx = regex.compile(rf"(?i:{compounds})(?![\p{{L}}\p{{M}}])")
         self._init_shares(spec, scale)
 
@@ -240,13 +241,13 @@ class NumberFinder:
         taken = [(n.start, n.end) for n in found]
         found += self._digits(text, pos, endpos)
         never_alone = self.words.never_alone
-        for m in self.words_rx.finditer(text, pos, endpos):
+        for m, shift in self.words_rx.finditer(text, pos, endpos):
             word = m.group()
             if word.isalpha() and word.lower() in never_alone:
                 continue        # one word that is never a number alone ('năm' the year): skip it unread
-            if any(s < m.end() and m.start() < e for s, e in taken):
+            if any(s < m.end() + shift and m.start() + shift < e for s, e in taken):
                 continue
-            mention = self._from_words(m)
+            mention = self._from_words(m, shift, text)
             if mention is not None:
                 found.append(mention)
         found.sort(key=lambda n: n.start)
@@ -312,7 +313,9 @@ class NumberFinder:
                 found.append(NumberMention(m.start(), m.end(), value, None, False, "digits", bool(m.group("sa"))))
         return found
 
-    def _from_words(self, m: re.Match) -> NumberMention | None:
+    def _from_words(self, m: re.Match, shift: int, text: str) -> NumberMention | None:
+        """The number a run of number words of ``text`` says (``m`` is of a string whose
+        offsets plus ``shift`` index ``text``, see ``LowerCaseWords``)."""
         if len(m.group().split()) > MAX_NUMBER_WORDS:
             return None            # 'một một một ...': no number is said in so many words
         spans = [(m.start() + w.start(), m.start() + w.end()) for w in _WORD.finditer(m.group())]
@@ -322,7 +325,7 @@ class NumberFinder:
             while lowered and lowered[0] not in self.words.starters:
                 lowered.pop(0)
                 spans.pop(0)
-            if spans and self.compound_rx.match(m.string, spans[-1][0], None, NOT_CONCURRENT):
+            if spans and self.compound_rx.match(text, spans[-1][0] + shift, None, NOT_CONCURRENT):
                 lowered.pop()          # 'hai tỷ lệ': the noun tỷ lệ, not the scale
                 spans.pop()
         elif not lowered or lowered[0] not in self.words.starters:
@@ -338,7 +341,8 @@ class NumberFinder:
         value = self.words.value(lowered)
         if value is None:
             return None
-        return NumberMention(spans[0][0], spans[-1][1], value, None, False, "words", lowered[-1] in self.scales)
+        return NumberMention(spans[0][0] + shift, spans[-1][1] + shift, value, None, False, "words",
+                             lowered[-1] in self.scales)
 
 
 _WORD = re.compile(r"\S+")
