@@ -72,3 +72,18 @@ def test_the_most_a_family_can_add_is_its_largest_positive_weights_up_to_its_cou
         0.8 + 0.2 + 0.1 + 0.3
     assert model.can_reach({"cue_word:w": 1.0}, (("legacy:", 1),))
     assert not DecisionModel({"legacy:a": 0.8}, -2.0, 0.5, (), {}).can_reach({}, (("legacy:", 1),))
+
+
+def features_undated(text: str, amount: str) -> set[str]:
+    norm = normalize(text)
+    sentences = EXTRACTOR.segmenter.sentences(norm.text)
+    _, candidates = EXTRACTOR.assembler.scored_candidates(norm.text, sentences, None, complete=True)
+    return set(next(c for c in candidates if norm.text[c.number.start:c.number.end] == amount).features)
+
+
+def test_an_undated_article_is_read_as_of_the_end_of_the_year_it_names_most():
+    story = ("Năm 2005, xã đã trồng 30 ha rừng. Kế hoạch năm 2005 còn giao 20 ha nữa, "
+             "và từ năm 2005 xã có thêm 4 đội. ")
+    assert "time:future" in features_undated(story + "Đến năm 2008, xã sẽ trồng 90 ha rừng.", "90")
+    assert "time:past" in features_undated(story + "Năm 2003, xã chỉ trồng được 12 ha rừng.", "12")
+    assert "time:no_reference_date" in features_undated("Tháng sau, xã sẽ trồng 90 ha rừng.", "90")

@@ -24,6 +24,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import regex
@@ -51,6 +54,7 @@ _START = r"(?<![\p{L}\p{M}\d])"
 _END = r"(?![\p{L}\p{M}\d])"
 _CLAUSE_BREAK = regex.compile(r"[,;:()\"]")
 _NAME_AFTER = regex.compile(r"\s+\p{Lu}\p{Ll}")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 @dataclass
@@ -60,10 +64,22 @@ class ArticleView:
     pieces: ArticlePieces
     layout: Layout
     published: dt.date | None
-    reference_date: dt.date | None = None   # without a publication date: the end of the year most mentioned
     # (value, value_max, unit code) -> indices of the sentences that state that quantity
     quantities: dict[tuple, set[int]] = field(default_factory=dict)
     cache: dict[tuple, object] = field(default_factory=dict)   # per-sentence results shared by its candidates
+
+    @functools.cached_property
+    def reference_date(self) -> dt.date | None:
+        """For an article without a publication date: 31 December of the year it names most (a
+        2005 article mostly speaks of 2005), the earliest such year on a tie. Read when first
+        asked: most articles' candidates never need it."""
+        if self.published is not None:
+            return None
+        years = Counter(int(y) for y in _YEAR.findall(self.text))
+        if not years:
+            return None
+        year = min(years, key=lambda y: (-years[y], y))
+        return dt.date(year, 12, 31)
 
     def restated(self, cand: Candidate) -> bool:
         """Does another sentence state the same quantity (a headline or lead restating the body)?"""

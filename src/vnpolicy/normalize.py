@@ -20,7 +20,9 @@ import regex
 
 # Tone marks that old-style spelling puts on the second vowel (hoà, thuỷ); new style,
 # which every lexicon under models/ uses, puts them on the first (hòa, thủy).
-_OLD_TONE = regex.compile(r"(?<![qQ])([oOuU])([àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ])(?![\p{L}\p{M}])")
+_TONED_SECOND = "àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ"
+# led by the two letters it needs: the engine then skips most places without trying the lookbehind
+_OLD_TONE = regex.compile(rf"(?=[oOuU][{_TONED_SECOND}])(?<![qQ])([oOuU])([{_TONED_SECOND}])(?![\p{{L}}\p{{M}}])")
 _SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\f\v"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _PUNCT = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',

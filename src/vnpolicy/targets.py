@@ -8,8 +8,6 @@ pieces (``pieces``) -> layout (``context``) -> candidates (``candidates``) -> fe
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections import Counter
 
 from .candidates import Candidate, CandidateFinder
 from .context import LayoutReader
@@ -21,9 +19,6 @@ from .resources import LanguageData
 from .numbers import NumberMention
 from .segment import Sentence
 from .tokens import Token
-
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-
 
 class TargetAssembler:
     def __init__(self, data: LanguageData, pos_tagger=None, decision: DecisionModel | None = None):
@@ -43,8 +38,7 @@ class TargetAssembler:
         cannot reach the threshold whatever its costliest features say skips those (probability
         0); ``complete`` computes every feature of every candidate (for training)."""
         pieces = ArticlePieces(self.recognisers, text, sentences)
-        view = ArticleView(text, pieces, self.layout.read(text, sentences, pieces), published,
-                           None if published else self._reference_date(text))
+        view = ArticleView(text, pieces, self.layout.read(text, sentences, pieces), published)
         candidates = self.finder.find(text, pieces)
         for c in candidates:
             view.quantities.setdefault(quantity_key(c), set()).add(c.sentence.index)
@@ -61,16 +55,6 @@ class TargetAssembler:
             else:
                 c.probability = self.decision.probability(c.features)
         return view, candidates
-
-    @staticmethod
-    def _reference_date(text: str) -> dt.date | None:
-        """For an article without a date: 31 December of the year it names most (a 2005 article
-        mostly speaks of 2005), the earliest such year on a tie."""
-        years = Counter(int(y) for y in _YEAR.findall(text))
-        if not years:
-            return None
-        year = min(years, key=lambda y: (-years[y], y))
-        return dt.date(year, 12, 31)
 
     def candidates(self, text: str, sentences: list[Sentence], published: dt.date | None,
                    skipped: list[tuple[Sentence, int]] | None = None) -> list[Candidate]:
