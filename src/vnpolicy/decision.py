@@ -50,9 +50,17 @@ class DecisionModel:
                 "threshold": round(self.threshold, 6), "weights": {k: round(v, 6) for k, v in ordered.items()}}
 
     def margin(self, features: dict[str, float]) -> float:
-        # the same sum, term by term in the same order, without a Python step per feature
-        weights = map(self.weights.get, features, itertools.repeat(0.0))
-        return self.bias + sum(map(operator.mul, weights, features.values()))
+        return self.bias + self.weighted_sum(features)
+
+    def weighted_sum(self, features: dict[str, float], total: float = 0.0, known: int = 0) -> float:
+        """The sum of weight x value over ``features``, term by term in their order, without a
+        Python step per feature. ``total`` is the sum over their first ``known`` features, added
+        to feature by feature as the sum over all would be: a candidate's features, computed a
+        group at a time, are weighed once each."""
+        names, values = features, features.values()
+        if known:
+            names, values = itertools.islice(names, known, None), itertools.islice(values, known, None)
+        return sum(map(operator.mul, map(self.weights.get, names, itertools.repeat(0.0)), values), total)
 
     @functools.cached_property
     def threshold_margin(self) -> float:
@@ -72,14 +80,21 @@ class DecisionModel:
             self._most_added[key] = total
         return self._most_added[key]
 
-    def can_reach(self, features: dict[str, float], families: tuple[tuple[str, int | None], ...]) -> bool:
+    def can_reach(self, total: float, families: tuple[tuple[str, int | None], ...]) -> bool:
         """Could the features not computed yet (those of ``families``, see ``most_added``) lift
-        this candidate to the threshold? An exact test: when not, computing them cannot change
-        the decision."""
-        return self.margin(features) + self.most_added(families) >= self.threshold_margin
+        a candidate whose features so far have the ``weighted_sum`` ``total`` to the threshold?
+        An exact test: when not, computing them cannot change the decision."""
+        return self.bias + total + self.most_added(families) >= self.threshold_margin
 
     def probability(self, features: dict[str, float]) -> float:
-        z = self.margin(features)
+        return self.logistic(self.margin(features))
+
+    def probability_of_sum(self, total: float) -> float:
+        """The probability of a candidate whose features have the ``weighted_sum`` ``total``."""
+        return self.logistic(self.bias + total)
+
+    @staticmethod
+    def logistic(z: float) -> float:
         if z < -40:
             return 0.0
         return 1.0 / (1.0 + math.exp(-z))

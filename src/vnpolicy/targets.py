@@ -48,12 +48,15 @@ class TargetAssembler:
         for c in candidates:
             clause = self.features.clause(view, c)      # read by every group
             c.features, c.evidence = self.features.compute(view, c, first, clause=clause)
+            total = self.decision.weighted_sum(c.features)
             for group, families in zip(deferred, still_to_come):
-                if not complete and not self.decision.can_reach(c.features, families):
+                if not complete and not self.decision.can_reach(total, families):
                     break                                # probability stays 0: it cannot be a target
+                known = len(c.features)
                 self.features.compute(view, c, (group,), c.features, c.evidence, clause)
+                total = self.decision.weighted_sum(c.features, total, known)
             else:
-                c.probability = self.decision.probability(c.features)
+                c.probability = self.decision.probability_of_sum(total)
         return view, candidates
 
     def candidates(self, text: str, sentences: list[Sentence], published: dt.date | None,
