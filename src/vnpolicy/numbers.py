@@ -225,7 +225,7 @@ class NumberFinder:
             rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(shares['half'])})(?P<s>(?:{scale}){{1,{MAX_SCALE_WORDS}}})")
 
     def _scale(self, words: str) -> Decimal:
-        factor = Decimal(1)
+        factor = _ONE
         for w in words.split():
             factor *= self.scales[w.lower()]
         return factor
@@ -291,26 +291,26 @@ class NumberFinder:
     def _digits(self, text: str, pos: int, endpos: int) -> list[NumberMention]:
         found = []
         for m in self.digit_rx.finditer(text, pos, endpos, NOT_OVERLAPPED, NOT_CONCURRENT):
-            if not _readable(m.group("a")) or (m.group("b") and not _readable(m.group("b"))):
+            a, b, sa = m.group("a", "b", "sa")
+            if not _readable(a) or (b and not _readable(b)):
                 continue
-            low = parse_digits(m.group("a"))
-            if m.group("b"):
-                high = parse_digits(m.group("b"))
+            low = parse_digits(a)
+            if b:
+                high = parse_digits(b)
                 scale_b = self._scale(m.group("sb"))
-                own_scale = self._scale(m.group("sa"))
+                own_scale = self._scale(sa)
                 # '2 đến 3 tỷ' shares the scale; '350.000 đồng đến 200 triệu đồng' does not: a unit stands between
-                scale_a = own_scale if m.group("sa").strip() or m.group("ua") else scale_b
+                scale_a = own_scale if sa.strip() or m.group("ua") else scale_b
                 if high * scale_b <= low * scale_a:   # '2020-21', '30-4': not a range of one quantity
-                    end = m.end("sa") if m.group("sa") else m.end("a")
+                    end = m.end("sa") if sa else m.end("a")
                     # (the reading the decision was trained on lent the second number's scale here)
                     value = low * (own_scale if self.all_forms else scale_a)
-                    found.append(NumberMention(m.start(), end, value, None, False, "digits", bool(m.group("sa"))))
+                    found.append(NumberMention(m.start(), end, value, None, False, "digits", bool(sa)))
                     continue
                 low, high = low * scale_a, high * scale_b
                 found.append(NumberMention(m.start(), m.end(), low, high, False, "range", bool(m.group("sb"))))
             else:
-                value = low * self._scale(m.group("sa"))
-                found.append(NumberMention(m.start(), m.end(), value, None, False, "digits", bool(m.group("sa"))))
+                found.append(NumberMention(m.start(), m.end(), low * self._scale(sa), None, False, "digits", bool(sa)))
         return found
 
     def _from_words(self, m: re.Match, shift: int, text: str) -> NumberMention | None:
@@ -346,6 +346,7 @@ class NumberFinder:
 
 
 _WORD = re.compile(r"\S+")
+_ONE = Decimal(1)
 _FRACTION_RX = re.compile(r"(?<![\d/.,])(?P<num>[1-9])/(?P<den>10|[1-9])(?![\d/]|[.,]\d|-\d)")
 
 
