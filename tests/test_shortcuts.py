@@ -83,3 +83,19 @@ def test_the_lower_case_shortcut_is_taken_on_plain_text_and_not_on_the_letters_i
         [("phấn đấu", 4), ("kế hoạch", 4)]          # matched in lower case, from the character before 5
     assert all(shift == 0 for _, shift in words_rx.finditer(CASE_TEXTS[2], 0, len(CASE_TEXTS[2])))
     assert [(m.group(), shift) for m, shift in words_rx.finditer(CASE_TEXTS[3], 0, len(CASE_TEXTS[3]))] == [("ſẽ", 0)]
+
+
+QUANTIFIER_TEXTS = [
+    "Ngân hàng dự kiến cho vay HÀNG CHỤC tỷ đồng và vài trăm nghìn hồ sơ.",
+    "Hàng   trăm người, mấy  chục xe: hàng\tnghìn.",       # spaced apart: no quantifier
+    "Mấy Chục năm qua, vài ngàn tỉ đồng; hàng hóa và ngân hàng.",
+]
+
+
+@pytest.mark.parametrize("text", QUANTIFIER_TEXTS)
+def test_the_quantifier_pattern_finds_what_it_finds_unguarded(text, monkeypatch):
+    numbers = default_extractor().assembler.finder.quantities.numbers
+    guarded = numbers.find(text)
+    assert any(n.kind == "quantifier" for n in guarded) == (text != QUANTIFIER_TEXTS[1])
+    monkeypatch.setattr(numbers, "approx_keys", ("",))      # a key every text holds: the pattern always runs
+    assert numbers.find(text) == guarded

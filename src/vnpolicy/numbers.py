@@ -22,7 +22,7 @@ import re
 import regex
 
 from .patterns import (NOT_CONCURRENT, NOT_OVERLAPPED, RE_WORD_END, RE_WORD_START, LowerCaseWords, alternation,
-                       trie_alternation)
+                       literal_keys, trie_alternation)
 from .resources import LanguageData
 
 # Bounds that keep every value finite and every match short: no amount has more scale words
@@ -220,7 +220,8 @@ class NumberFinder:
         self.multiple_keys = last_words(multiples["markers"])
         self.half_keys = last_words(shares["half"])
         self.share_keys = tuple(self.share_word_keys | self.multiple_keys | self.half_keys | {"/"})
-        self.approx_keys = tuple({w.split()[0].lower() for w in self.approx})
+        # whole phrases, which a match holds as they are written (one space): 'hàng' alone is in most articles (ngân hàng)
+        self.approx_keys = literal_keys(w.lower() for w in self.approx)
         self.half_scale_rx = regex.compile(
             rf"(?<![\p{{L}}\p{{M}}])(?i:{alternation(shares['half'])})(?P<s>(?:{scale}){{1,{MAX_SCALE_WORDS}}})")
 
