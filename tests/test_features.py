@@ -70,8 +70,9 @@ def test_the_most_a_family_can_add_is_its_largest_positive_weights_up_to_its_cou
     assert model.most_added((("legacy:", None),)) == 1.3
     assert model.most_added((("legacy:", 1), ("legacy_rule:", 1), ("time:", None), ("time_", None))) == \
         0.8 + 0.2 + 0.1 + 0.3
-    assert model.can_reach(model.weighted_sum({"cue_word:w": 1.0}), (("legacy:", 1),))
-    assert not DecisionModel({"legacy:a": 0.8}, -2.0, 0.5, (), {}).can_reach(0.0, (("legacy:", 1),))
+    assert model.can_reach(model.weighted_sum({"cue_word:w": 1.0}), model.most_added((("legacy:", 1),)))
+    weak = DecisionModel({"legacy:a": 0.8}, -2.0, 0.5, (), {})
+    assert not weak.can_reach(0.0, weak.most_added((("legacy:", 1),)))
 
 
 def test_a_sum_weighed_a_group_at_a_time_is_the_sum_weighed_at_once():

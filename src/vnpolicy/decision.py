@@ -80,11 +80,12 @@ class DecisionModel:
             self._most_added[key] = total
         return self._most_added[key]
 
-    def can_reach(self, total: float, families: tuple[tuple[str, int | None], ...]) -> bool:
-        """Could the features not computed yet (those of ``families``, see ``most_added``) lift
-        a candidate whose features so far have the ``weighted_sum`` ``total`` to the threshold?
-        An exact test: when not, computing them cannot change the decision."""
-        return self.bias + total + self.most_added(families) >= self.threshold_margin
+    def can_reach(self, total: float, most_added: float) -> bool:
+        """Could features not computed yet, which can add ``most_added`` at most (see
+        ``most_added``), lift a candidate whose features so far have the ``weighted_sum``
+        ``total`` to the threshold? An exact test: when not, computing them cannot change the
+        decision."""
+        return self.bias + total + most_added >= self.threshold_margin
 
     def probability(self, features: dict[str, float]) -> float:
         return self.logistic(self.margin(features))

@@ -43,14 +43,15 @@ class TargetAssembler:
         for c in candidates:
             view.quantities.setdefault(quantity_key(c), set()).add(c.sentence.index)
         first, deferred = self.features.split_groups()
-        # what the deferred groups from the i-th on can still add, for the test before the i-th
-        still_to_come = [tuple(f for g in deferred[i:] for f in DEFERRED_GROUPS[g]) for i in range(len(deferred))]
+        # the most that the deferred groups from the i-th on can still add, for the test before the i-th
+        still_to_come = [self.decision.most_added(tuple(f for g in deferred[i:] for f in DEFERRED_GROUPS[g]))
+                         for i in range(len(deferred))]
         for c in candidates:
             clause = self.features.clause(view, c)      # read by every group
             c.features, c.evidence = self.features.compute(view, c, first, clause=clause)
             total = self.decision.weighted_sum(c.features)
-            for group, families in zip(deferred, still_to_come):
-                if not complete and not self.decision.can_reach(total, families):
+            for group, most_added in zip(deferred, still_to_come):
+                if not complete and not self.decision.can_reach(total, most_added):
                     break                                # probability stays 0: it cannot be a target
                 known = len(c.features)
                 self.features.compute(view, c, (group,), c.features, c.evidence, clause)
