@@ -4,6 +4,7 @@ from __future__ import annotations
 import random
 
 import pytest
+import regex
 
 from vnpolicy.numbers import _FRACTION_RX, _fractions
 from vnpolicy.patterns import holds_any, literal_keys
@@ -99,3 +100,16 @@ def test_the_quantifier_pattern_finds_what_it_finds_unguarded(text, monkeypatch)
     assert any(n.kind == "quantifier" for n in guarded) == (text != QUANTIFIER_TEXTS[1])
     monkeypatch.setattr(numbers, "approx_keys", ("",))      # a key every text holds: the pattern always runs
     assert numbers.find(text) == guarded
+
+
+@pytest.mark.parametrize("sentence", SENTENCES + [
+    "TỈNH Quảng Ninh, THÀNH PHỐ Hà Nội và Tỉnh Bình Dương; tp. Hồ Chí Minh.",
+    "\u212ahu vực Hà Nội, ſở ngành Đà Nẵng",      # letters that fold to k and s
+])
+def test_the_gazetteer_pattern_finds_what_it_finds_without_its_lead(sentence):
+    actors = default_extractor().assembler.recognisers.actors
+    unled = regex.compile(actors.gazetteer_rx.pattern[len(actors.gazetteer_lead):])
+    spans = lambda rx: [(m.span(), m.group()) for m in rx.finditer(sentence)]
+    assert spans(actors.gazetteer_rx) == spans(unled)
+    if "Hà Nội" in sentence:
+        assert spans(unled)
