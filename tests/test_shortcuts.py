@@ -113,3 +113,11 @@ def test_the_gazetteer_pattern_finds_what_it_finds_without_its_lead(sentence):
     assert spans(actors.gazetteer_rx) == spans(unled)
     if "Hà Nội" in sentence:
         assert spans(unled)
+
+
+def test_words_outside_the_latin_blocks_are_matched_with_ignorecase_on_the_text():
+    from vnpolicy.patterns import LowerCaseWords
+    greek = LowerCaseWords(r"(?:λόγος)", ["λόγος"])       # 'ΛΌΓΟΣ' lowers to a final sigma
+    assert greek.lower_case is None
+    assert [m.group() for m, _ in greek.finditer("ΛΌΓΟΣ", 0, 5)] == ["ΛΌΓΟΣ"]
+    assert LowerCaseWords(r"(?:phấn đấu)", ["phấn đấu"]).lower_case is not None

@@ -33,15 +33,17 @@ class LowerCaseWords:
     compares every character in both cases; the same pattern without it, run on the text in
     lower case, finds the same matches at the same places in half the time. That holds when
     lowering keeps every character in its place (it does not for 'İ') and the text holds no
-    letter that IGNORECASE takes for another one whose lower case it is not: 'ı' for 'i', 'ſ'
-    for 's' (``re._casefix``). Otherwise, or if a word of the pattern (``words``) has a capital,
-    the pattern runs with IGNORECASE on the text itself."""
+    letter that IGNORECASE takes for a Latin one whose lower case it is not: 'ı' for 'i', 'ſ'
+    for 's', 'ẛ' for 'ṡ' (``re._casefix``). Otherwise, or if a word of the pattern (``words``)
+    has a capital or a letter outside the Latin blocks (Greek has more such pairs, and a final
+    sigma that lowers by its context), the pattern runs with IGNORECASE on the text itself."""
 
-    _OTHER_CASES = ("ı", "ſ")
+    _OTHER_CASES = ("ı", "ſ", "ẛ")
 
     def __init__(self, pattern: str, words: Iterable[str]):
         self.any_case = re.compile(pattern, re.I)
-        self.lower_case = re.compile(pattern) if all(w == w.lower() for w in words) else None
+        plain = all(w == w.lower() and all(_is_latin(ch) for ch in w if ch.isalpha()) for w in words)
+        self.lower_case = re.compile(pattern) if plain else None
 
     def finditer(self, text: str, pos: int, endpos: int) -> Iterator[tuple[re.Match, int]]:
         """(match, shift) for each match in text[pos:endpos], in any case: ``match`` is of a
@@ -56,6 +58,12 @@ class LowerCaseWords:
         else:
             for m in self.any_case.finditer(text, pos, endpos):
                 yield m, 0
+
+
+def _is_latin(ch: str) -> bool:
+    """A letter of the Latin blocks, where Vietnamese letters are (Latin-1 to Latin Extended-B,
+    Latin Extended Additional)."""
+    return ch < "\u0250" or "\u1e00" <= ch <= "\u1eff"
 
 
 def alternation(words: Iterable[str]) -> str:
