@@ -98,8 +98,15 @@ def _borrowed_before(text: str, start: int, end: int, sentence_start: int) -> bo
     return end <= sentence_start and "\n" not in text[start:sentence_start]
 
 
+# Invisible characters that normalisation drops (normalize._ZERO_WIDTH). Whether one stands at
+# a span's edge can depend on the spaces around it: after a prepended mark ('ൎ', which Unicode
+# joins to whatever follows) a space and a joiner are one grapheme with it, and doubling the
+# space splits them, so the span snapped to whole graphemes takes the joiner in or leaves it out.
+_INVISIBLE = str.maketrans("", "", "\u200b\u200c\u200d\u2060\ufeff\u00ad")
+
+
 def _loose(text: str | None) -> str | None:
-    return " ".join(text.split()) if text is not None else None
+    return " ".join(text.translate(_INVISIBLE).split()) if text is not None else None
 
 
 def comparable(target: dict) -> tuple:
