@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import regex
 
-from .patterns import (NOT_CONCURRENT, NOT_OVERLAPPED, alternation, holds_any, literal_keys, suffix_alternation,
-                       trie_alternation)
+from .patterns import (NOT_CONCURRENT, NOT_OVERLAPPED, alternation, holds_any, initials_class, literal_keys,
+                       suffix_alternation, trie_alternation)
 from .resources import LanguageData
 
 _END = r"(?![\p{L}\p{M}\d])"
@@ -44,11 +44,6 @@ def _last_token(text: str, end: int, longest: int = 40) -> str:
 
 def _is_letter(text: str, i: int) -> bool:
     return i < len(text) and (text[i].isalnum() or unicodedata.category(text[i]).startswith("M"))
-
-
-def _char_class(chars) -> str:
-    """A regex character class of ``chars``."""
-    return "[" + "".join(regex.escape(c) for c in sorted(chars)) + "]"
 
 
 @dataclass(frozen=True)
@@ -84,8 +79,7 @@ class ActorFinder:
         # led by the characters a match can start with (a prefix's first letter in any case, a
         # name's as written): the engine skips other places without trying the lookbehind and
         # the prefixes there (a third of the pattern's time)
-        prefix_initials = _char_class({w[0] for w in spec["admin_prefixes"] + places})
-        self.gazetteer_lead = rf"(?=(?i:{prefix_initials})|{_char_class({name[0] for name in self.lookup})})"
+        self.gazetteer_lead = rf"(?=(?i:{initials_class(spec['admin_prefixes'] + places)})|{initials_class(self.lookup)})"
         self.gazetteer_rx = regex.compile(
             self.gazetteer_lead + rf"{_START}(?P<admin>(?i:{admin})\s+)?(?P<place>(?i:{place})\s*)?(?P<name>{names}){_END}")
         # what each of its matches holds: the first word of a name (case-sensitive), then a space

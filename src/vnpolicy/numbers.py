@@ -22,7 +22,7 @@ import re
 import regex
 
 from .patterns import (NOT_CONCURRENT, NOT_OVERLAPPED, RE_WORD_END, RE_WORD_START, LowerCaseWords, alternation,
-                       literal_keys, trie_alternation)
+                       initials_class, literal_keys, trie_alternation)
 from .resources import LanguageData
 
 # Bounds that keep every value finite and every match short: no amount has more scale words
@@ -189,8 +189,7 @@ class NumberFinder:
         self.approx_rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{approx_alt}){scales}(?![\p{{L}}\p{{M}}])")
         vocab = trie_alternation(self.words.vocabulary)
         # led by the words' first letters (any case), which the engine checks before its lookbehind
-        initials = "".join(re.escape(c) for c in sorted({w[0] for w in self.words.vocabulary}))
-        self.words_rx = LowerCaseWords(rf"(?=[{initials}]){RE_WORD_START}(?:{vocab})(?:{_SP}+(?:{vocab}))*{RE_WORD_END}",
+        self.words_rx = LowerCaseWords(rf"(?={initials_class(self.words.vocabulary)}){RE_WORD_START}(?:{vocab})(?:{_SP}+(?:{vocab}))*{RE_WORD_END}",
                                        self.words.vocabulary)
         self.compound_rx = regex.compile(rf"(?i:{compounds})(?![\p{{L}}\p{{M}}])")
         self._init_shares(spec, scale)

@@ -60,6 +60,12 @@ class LowerCaseWords:
                 yield m, 0
 
 
+def initials_class(words: Iterable[str]) -> str:
+    """A character class of the first characters of ``words`` (for ``re`` and ``regex`` alike):
+    a pattern led by ``(?=[...])`` is tried only where one of its words can start."""
+    return "[" + "".join(re.escape(c) for c in sorted({w[0] for w in words if w})) + "]"
+
+
 def _is_latin(ch: str) -> bool:
     """A letter of the Latin blocks, where Vietnamese letters are (Latin-1 to Latin Extended-B,
     Latin Extended Additional)."""

@@ -31,6 +31,11 @@ class TargetAssembler:
         self.fields = FieldFinder(data, self.recognisers.triggers, self.recognisers.deadlines)
         self.units = self.finder.units
         self.pos_tagger = pos_tagger
+        self.first_groups, self.deferred_groups = self.features.split_groups()
+        # the most that the deferred groups from the i-th on can still add, for the test before the i-th
+        self.still_to_come = [self.decision.most_added(tuple(f for g in self.deferred_groups[i:]
+                                                             for f in DEFERRED_GROUPS[g]))
+                              for i in range(len(self.deferred_groups))]
 
     def scored_candidates(self, text: str, sentences: list[Sentence], published: dt.date | None,
                           complete: bool = False) -> tuple[ArticleView, list[Candidate]]:
@@ -42,15 +47,11 @@ class TargetAssembler:
         candidates = self.finder.find(text, pieces)
         for c in candidates:
             view.quantities.setdefault(quantity_key(c), set()).add(c.sentence.index)
-        first, deferred = self.features.split_groups()
-        # the most that the deferred groups from the i-th on can still add, for the test before the i-th
-        still_to_come = [self.decision.most_added(tuple(f for g in deferred[i:] for f in DEFERRED_GROUPS[g]))
-                         for i in range(len(deferred))]
         for c in candidates:
             clause = self.features.clause(view, c)      # read by every group
-            c.features, c.evidence = self.features.compute(view, c, first, clause=clause)
+            c.features, c.evidence = self.features.compute(view, c, self.first_groups, clause=clause)
             total = self.decision.weighted_sum(c.features)
-            for group, most_added in zip(deferred, still_to_come):
+            for group, most_added in zip(self.deferred_groups, self.still_to_come):
                 if not complete and not self.decision.can_reach(total, most_added):
                     break                                # probability stays 0: it cannot be a target
                 known = len(c.features)

@@ -17,7 +17,7 @@ import re
 import regex
 
 from .patterns import (NOT_CONCURRENT, NOT_OVERLAPPED, RE_WORD_END, RE_WORD_START, LowerCaseWords, alternation,
-                       suffix_alternation, trie_alternation)
+                       initials_class, suffix_alternation, trie_alternation)
 from .resources import LanguageData
 
 _START = r"(?<![\p{L}\p{M}\d])"
@@ -75,8 +75,7 @@ class TriggerFinder:
         self.permission = {w.lower() for w in spec["permission_cues"]}
         # led by the cue words' first letters (any case, as the words match): the engine then
         # skips a position at one character before its lookbehind (8% faster on news sentences)
-        initials = "".join(re.escape(c) for c in sorted({w[0] for w in self.kind_of}))
-        self.cue_rx = LowerCaseWords(rf"(?=[{initials}]){RE_WORD_START}(?:{trie_alternation(self.kind_of)}){RE_WORD_END}",
+        self.cue_rx = LowerCaseWords(rf"(?={initials_class(self.kind_of)}){RE_WORD_START}(?:{trie_alternation(self.kind_of)}){RE_WORD_END}",
                                      self.kind_of)
         self.future_rx = regex.compile(rf"(?i){_START}(?:{alternation(spec['future_reset'])}){_END}")
         # match() anchors at the position it is given; a '^' there would never match past 0
