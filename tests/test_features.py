@@ -62,6 +62,24 @@ def test_skipping_the_deferred_groups_accepts_exactly_what_computing_them_all_ac
     assert any(decide(c.probability) for c in full) and not all(decide(c.probability) for c in full)
 
 
+def test_letting_the_features_go_keeps_each_decision_its_reasons_and_their_words():
+    norm = normalize(SKIP_TEXT)
+    sentences = EXTRACTOR.segmenter.sentences(norm.text)
+    assembler = EXTRACTOR.assembler
+    _, kept = assembler.scored_candidates(norm.text, sentences, None)
+    _, released = assembler.scored_candidates(norm.text, sentences, None, keep_features=False)
+    decide = assembler.decision.accepts
+    assert [c.probability for c in kept] == [c.probability for c in released]
+    assert any(decide(c.probability) for c in kept)
+    for full, light in zip(kept, released):
+        assert light.features == {}
+        if decide(full.probability):
+            assert light.reasons == assembler.decision.reasons(full.features) and light.reasons
+            assert light.evidence == {n: w for n, w in full.evidence.items() if n in light.reasons}
+        else:
+            assert light.reasons == [] and light.evidence == {}
+
+
 def test_the_most_a_family_can_add_is_its_largest_positive_weights_up_to_its_count():
     from vnpolicy.decision import DecisionModel
     model = DecisionModel({"legacy:a": 0.8, "legacy:b": 0.5, "legacy:c": -1.0, "legacy_rule:x": 0.2,

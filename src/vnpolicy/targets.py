@@ -38,10 +38,12 @@ class TargetAssembler:
                               for i in range(len(self.deferred_groups))]
 
     def scored_candidates(self, text: str, sentences: list[Sentence], published: dt.date | None,
-                          complete: bool = False) -> tuple[ArticleView, list[Candidate]]:
+                          complete: bool = False, keep_features: bool = True) -> tuple[ArticleView, list[Candidate]]:
         """Every candidate of the article with its features and probability. A candidate that
         cannot reach the threshold whatever its costliest features say skips those (probability
-        0); ``complete`` computes every feature of every candidate (for training)."""
+        0); ``complete`` computes every feature of every candidate (for training). Without
+        ``keep_features``, a candidate keeps only its ``reasons`` (when accepted) and their
+        evidence once decided: its features, dozens of them, are let go."""
         pieces = ArticlePieces(self.recognisers, text, sentences)
         view = ArticleView(text, pieces, self.layout.read(text, sentences, pieces), published)
         candidates = self.finder.find(text, pieces)
@@ -59,19 +61,31 @@ class TargetAssembler:
                 total = self.decision.weighted_sum(c.features, total, known)
             else:
                 c.probability = self.decision.probability_of_sum(total)
+            if not keep_features:
+                self._keep_reasons_only(c)
         return view, candidates
+
+    def _keep_reasons_only(self, c: Candidate) -> None:
+        """The features that weighed most and the words that fired them, without the others: on
+        a long article, every candidate's features kept to the end made the text's later
+        sentences work in memory that no cache held."""
+        if self.decision.accepts(c.probability):
+            c.reasons = self.decision.reasons(c.features)
+            c.evidence = {name: c.evidence[name] for name in c.reasons if name in c.evidence}
+        else:
+            c.evidence = {}
+        c.features = {}
 
     def candidates(self, text: str, sentences: list[Sentence], published: dt.date | None,
                    skipped: list[tuple[Sentence, int]] | None = None) -> list[Candidate]:
         """The accepted candidates (targets), their fields attached; ``skipped`` receives the
         sentences whose quantities were not all judged, with the number left out."""
-        view, scored = self.scored_candidates(text, sentences, published)
+        view, scored = self.scored_candidates(text, sentences, published, keep_features=False)
         pieces = view.pieces
         if skipped is not None:
             skipped.extend(pieces.skipped)
         accepted = [c for c in scored if self.decision.accepts(c.probability)]
         for c in accepted:
-            c.reasons = self.decision.reasons(c.features)
             self._refine_unit(text, c)
         self.fields.attach(text, sentences, pieces, view.layout, accepted, published, scored)
         return accepted
