@@ -138,8 +138,12 @@ def sandbox(directory: Path) -> Path:
 def _environment() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VNPOLICY_", "FORCE_COLOR"))}
     bin_dir = str(Path(sys.executable).parent)
+    # the examples run this checkout's code, not whichever vnpolicy the interpreter has installed
+    # (from another checkout, the examples would otherwise check that one's; the sandbox is
+    # elsewhere, so a relative PYTHONPATH would not reach them either)
+    python_path = os.pathsep.join(p for p in (str(ROOT / "src"), env.get("PYTHONPATH", "")) if p)
     env.update({"PATH": bin_dir + os.pathsep + env.get("PATH", ""), "NO_COLOR": "1", "COLUMNS": "120",
-                "TERM": "dumb", "PYTHONIOENCODING": "utf-8", "LC_ALL": "C.UTF-8"})
+                "TERM": "dumb", "PYTHONIOENCODING": "utf-8", "LC_ALL": "C.UTF-8", "PYTHONPATH": python_path})
     return env
 
 
