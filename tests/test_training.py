@@ -152,3 +152,13 @@ def test_recorded_cross_validation_is_what_cross_validation_gives():
     assert report.folds == recorded["folds"]
     for key in ("core", "full", "fields_on_core_matches", "by_source"):
         assert report.pooled[key] == recorded["pooled"][key], key
+
+
+def test_the_threshold_is_chosen_for_what_a_cut_accepts_with_tied_probabilities():
+    # a cut at 0.5 accepts all four candidates of that probability: F1 4/7, below the 2/3 of a
+    # cut at 0.9 (weighed part-way through the tie, 0.5 looked perfect: 1 right, none wrong)
+    scored = [(0.9, 1), (0.5, 1), (0.5, 0), (0.5, 0), (0.5, 0), (0.2, 0)]
+    chosen = training.best_threshold(scored)
+    assert chosen == 0.9
+    cuts = {p for p, _ in scored}
+    assert training._f1_at(scored, chosen) == max(training._f1_at(scored, cut) for cut in cuts)

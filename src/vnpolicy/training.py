@@ -241,13 +241,18 @@ def fit(examples: list[Example], c: float, groups: tuple[str, ...], min_articles
 
 
 def best_threshold(scored: list[tuple[float, int]]) -> float:
-    """The probability cut that maximises candidate-level F1 (ties: the higher cut)."""
+    """The probability cut that maximises candidate-level F1 (ties: the higher cut). A cut at
+    ``p`` accepts every candidate of probability ``p``, so F1 is weighed only once all of them
+    are counted, never part-way through a run of equal probabilities."""
     positives = sum(label for _, label in scored)
     best, best_f1 = 0.5, -1.0
     tp = fp = 0
-    for p, label in sorted(scored, key=lambda x: -x[0]):
+    ranked = sorted(scored, key=lambda x: -x[0])
+    for i, (p, label) in enumerate(ranked):
         tp += label
         fp += 1 - label
+        if i + 1 < len(ranked) and ranked[i + 1][0] == p:
+            continue                       # the cut at p takes the rest of its run too
         f1 = 2 * tp / (tp + fp + positives) if positives else 0.0
         if f1 > best_f1 + 1e-12:
             best, best_f1 = p, f1
