@@ -7,11 +7,10 @@
 
 Each shape is a unit of text repeated (with a running counter, so that it is no exact
 repeat) up to the size in UTF-8 bytes; ``Extractor.extract`` runs on it ``--repeat`` times
-and then again until the runs together took ``--min-time`` CPU seconds (after a warm-up call
-that loads the language data and the tagger), and the least CPU time counts. (As with
-``timeit``, the least of many runs is the estimate of the code's own cost: on a shared
-machine a run is slowed by others, never sped up. A 10 KB text takes some 50 ms, and two
-runs of it moved by up to half from one run of the benchmark to the next.) Printed per shape
+(after a warm-up call that loads the language data and the tagger), in rounds over the
+sizes, and the least CPU time counts: as with ``timeit``, a run on a shared machine is slowed
+by others, never sped up. The rounds put a slow spell of the machine on every size alike, and
+equal runs per size keep the growth a ratio of like estimates. Printed per shape
 and size: CPU seconds, seconds per MB, targets found, warnings, and, for the largest size,
 its time over that of the size before (the goal is linear time: every shape at most 5 s/MB,
 and 1 MB at most 12x the time of 100 KB). A size that would exceed ``--give-up`` seconds
@@ -133,10 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="comma-separated sizes in bytes")
     parser.add_argument("--give-up", type=float, default=120.0,
                         help="skip a size whose time, extrapolated, would exceed this many seconds")
-    parser.add_argument("--repeat", type=int, default=2,
-                        help="runs of each shape and size; the least CPU time counts (a shared machine is noisy)")
-    parser.add_argument("--min-time", type=float, default=2.0,
-                        help="after --repeat runs, run a size again until the runs took this many CPU seconds")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of each shape and size, in rounds over the sizes; the least CPU time counts "
+                             "(a shared machine is noisy)")
     parser.add_argument("--list", action="store_true", help="list the shapes and exit")
     args = parser.parse_args(argv)
     shapes = _shapes()
@@ -158,40 +156,62 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'shape':22} {'size':>9} {'runs':>4} {'cpu s':>8} {'s/MB':>7} {'growth':>7} {'targets':>7}  warnings")
     failed = []
     for name in chosen:
-        make = shapes[name][1]
-        previous: tuple[int, float] | None = None
-        for size in sizes:
-            if previous and previous[1] * (size / previous[0]) ** 2 > args.give_up and previous[1] > 1:
-                print(f"{name:22} {size:>9,} {'':>4} {'skipped':>8}  (quadratic extrapolation over {args.give_up:g} s)")
-                failed.append(name)
-                continue
-            text = make(size)
-            runs: list[float] = []
-            while len(runs) < max(1, args.repeat) or sum(runs) < args.min_time:
-                # the last run's result and garbage go before the clock starts: a collection of the
-                # previous 1 MB result, due at the end of the next extract, would be charged to it
-                result = None
-                gc.collect()
-                start = time.process_time()
-                result = extractor.extract(text)
-                runs.append(time.process_time() - start)
-            seconds = min(runs)
-            per_mb = seconds / (len(text.encode("utf-8")) / 1e6)
-            growth = f"{seconds / previous[1]:.1f}x" if previous and previous[1] > 0 else "-"
-            warns = "; ".join(w[:70] for w in result.warnings) or "-"
-            print(f"{name:22} {size:>9,} {len(runs):>4} {seconds:>8.3f} {per_mb:>7.2f} {growth:>7} "
-                  f"{len(result.targets):>7}  {warns}")
-            sys.stdout.flush()
-            # growth is judged for the largest size, against the size before it (the issue's goal: 1 MB
-            # at most 12x 100 KB); a time too short to measure is not judged. It is printed for every
-            # size, but from 10 KB to 100 KB it measures the runs as much as the work: the least of the
-            # many runs of a 10 KB text is lower than that of a few (later runs find the caches warm)
-            if per_mb > GOAL_S_PER_MB or (size == sizes[-1] and previous and previous[1] > 0.05
-                                          and seconds / previous[1] > GOAL_GROWTH * size / previous[0] / 10):
-                failed.append(name)
-            previous = (size, seconds)
+        failed += _measure_shape(extractor, name, shapes[name][1], sizes, args.repeat, args.give_up)
     print(f"\n{'all shapes within the goal' if not failed else 'outside the goal: ' + ', '.join(sorted(set(failed)))}")
     return 0 if not failed else 1
+
+
+def _timed(extractor: Extractor, text: str):
+    """(CPU seconds, result) of one extract. The last run's result and garbage go before the
+    clock starts: a collection of the previous 1 MB result, due at the end of the next
+    extract, would be charged to it."""
+    gc.collect()
+    start = time.process_time()
+    result = extractor.extract(text)
+    return time.process_time() - start, result
+
+
+def _measure_shape(extractor: Extractor, name: str, make: Callable[[int], str], sizes: list[int],
+                   repeat: int, give_up: float) -> list[str]:
+    """Time one shape at every size and print a line per size; [name] if outside the goal.
+    The runs go in rounds over the sizes (10 KB, 100 KB, 1 MB, then again), so that a slow
+    spell of a shared machine falls on every size alike; every size gets the same number of
+    runs, so that the least of them is the same estimate at every size."""
+    texts, runs, results = {}, {}, {}
+    previous: tuple[int, float] | None = None
+    measured = []
+    for size in sizes:                       # the first round decides which sizes can be run at all
+        if previous and previous[1] * (size / previous[0]) ** 2 > give_up and previous[1] > 1:
+            break                            # and the larger ones after it neither
+        texts[size] = make(size)
+        seconds, results[size] = _timed(extractor, texts[size])
+        runs[size] = [seconds]
+        previous = (size, seconds)
+        measured.append(size)
+    for _ in range(max(1, repeat) - 1):
+        for size in measured:
+            results[size] = None              # let the last result go before the next run
+            seconds, results[size] = _timed(extractor, texts[size])
+            runs[size].append(seconds)
+    failed, previous = [], None
+    for size in measured:
+        seconds, result = min(runs[size]), results[size]
+        per_mb = seconds / (len(texts[size].encode("utf-8")) / 1e6)
+        growth = f"{seconds / previous[1]:.1f}x" if previous and previous[1] > 0 else "-"
+        warns = "; ".join(w[:70] for w in result.warnings) or "-"
+        print(f"{name:22} {size:>9,} {len(runs[size]):>4} {seconds:>8.3f} {per_mb:>7.2f} {growth:>7} "
+              f"{len(result.targets):>7}  {warns}")
+        # growth is judged for the largest size against the size before it (the issue's goal: 1 MB
+        # at most 12x 100 KB); a time too short to measure is not judged
+        if per_mb > GOAL_S_PER_MB or (size == sizes[-1] and previous and previous[1] > 0.05
+                                      and seconds / previous[1] > GOAL_GROWTH * size / previous[0] / 10):
+            failed = [name]
+        previous = (size, seconds)
+    for size in sizes[len(measured):]:
+        print(f"{name:22} {size:>9,} {'':>4} {'skipped':>8}  (quadratic extrapolation over {give_up:g} s)")
+        failed = [name]
+    sys.stdout.flush()
+    return failed
 
 
 if __name__ == "__main__":
