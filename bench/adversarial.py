@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from vnpolicy.pipeline import Extractor  # noqa: E402
 
 MODELS = ROOT / "models"
+NEWS = ROOT.parent / "shared" / "corpus" / "news.jsonl"   # the machine's speed on real text, where present
 SIZES = (10_000, 100_000, 1_000_000)
 GOAL_S_PER_MB = 5.0
 GOAL_GROWTH = 12.0
@@ -135,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of each shape and size, in rounds over the sizes; the least CPU time counts "
                              "(a shared machine is noisy)")
+    parser.add_argument("--reference", default=str(NEWS),
+                        help="JSON Lines of real articles, timed before and after the shapes to show how fast "
+                             "the machine ran then (default: ../shared/corpus/news.jsonl; '' for none)")
     parser.add_argument("--list", action="store_true", help="list the shapes and exit")
     args = parser.parse_args(argv)
     shapes = _shapes()
@@ -154,11 +158,43 @@ def main(argv: list[str] | None = None) -> int:
     print(f"goal: every shape <= {GOAL_S_PER_MB:g} s/MB, and {sizes[-1]:,} B no more than "
           f"{GOAL_GROWTH:g}x the time of {sizes[-2] if len(sizes) > 1 else sizes[-1]:,} B\n")
     print(f"{'shape':22} {'size':>9} {'runs':>4} {'cpu s':>8} {'s/MB':>7} {'growth':>7} {'targets':>7}  warnings")
+    reference = _reference_articles(Path(args.reference)) if args.reference else []
+    before = _reference_line(extractor, reference, "before")
     failed = []
     for name in chosen:
         failed += _measure_shape(extractor, name, shapes[name][1], sizes, args.repeat, args.give_up)
     print(f"\n{'all shapes within the goal' if not failed else 'outside the goal: ' + ', '.join(sorted(set(failed)))}")
+    if reference:
+        print(before)
+        print(_reference_line(extractor, reference, "after"))
     return 0 if not failed else 1
+
+
+REFERENCE_ARTICLES = 300
+
+
+def _reference_articles(path: Path) -> list[str]:
+    """The first articles of a real corpus, or none when it is not there."""
+    if not path.is_file():
+        return []
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line)["text"] for line, _ in zip(f, range(REFERENCE_ARTICLES))]
+
+
+def _reference_line(extractor: Extractor, articles: list[str], when: str) -> str:
+    """Real news timed like a shape (the least of three runs): the same code on the same text
+    runs faster or slower as the shared machine does, and this says which it was doing."""
+    if not articles:
+        return ""
+    size = sum(len(a.encode("utf-8")) for a in articles) / 1e6
+    best = float("inf")
+    for _ in range(3):
+        gc.collect()
+        start = time.process_time()
+        for text in articles:
+            extractor.extract(text)
+        best = min(best, time.process_time() - start)
+    return f"reference {when} the shapes: {len(articles)} news articles ({size:.2f} MB) at {best / size:.2f} s/MB"
 
 
 def _timed(extractor: Extractor, text: str):
