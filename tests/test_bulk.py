@@ -310,7 +310,10 @@ def test_resume_refuses_an_output_of_another_input(tmp_path, capfd):
 
 
 DRIVER = """
-import sys, time
+import signal, sys, time
+# Ctrl-C as in a terminal: started from a shell's background job (a CI script, 'cmd &'), a
+# process inherits SIGINT ignored, and Python then installs no handler for it
+signal.signal(signal.SIGINT, signal.default_int_handler)
 sys.path.insert(0, {src!r})
 from vnpolicy.pipeline import Extractor
 real = Extractor.extract
