@@ -6,6 +6,7 @@ Every sentence here was written for these tests.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -426,6 +427,39 @@ def test_a_closed_stdout_is_no_traceback(command, cli_files):
     _, err = proc.communicate(timeout=120)
     assert "Traceback" not in err.decode() and "Exception ignored" not in err.decode()
     assert proc.returncode == 0, err.decode()
+
+
+def _run_with_closed(fd: int, args: list[str], cwd: Path):
+    """vnpolicy started without descriptor ``fd`` at all (the shell's ``>&-`` or ``<&-``)."""
+    import subprocess
+    import sys
+    return subprocess.run([sys.executable, "-m", "vnpolicy", *args], cwd=cwd, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, preexec_fn=lambda: os.close(fd), timeout=120)
+
+
+@pytest.mark.parametrize("command", ["extract", "show", "schema", "eval", "batch"])
+def test_no_stdout_at_all_is_one_line_not_a_traceback(command, cli_files, tmp_path):
+    args = [a.format(**cli_files) for a in COMMANDS[command]]
+    proc = _run_with_closed(1, args, tmp_path)
+    err = proc.stderr.decode()
+    assert proc.returncode == 1 and "Traceback" not in err, err
+    assert len(err.strip().splitlines()) == 1 and "Bad file descriptor" in err
+
+
+def test_without_stdout_a_command_that_writes_to_a_file_still_works(cli_files, tmp_path):
+    out = tmp_path / "out.jsonl"
+    proc = _run_with_closed(1, ["batch", cli_files["article"], "-o", str(out), "-q"], tmp_path)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert len(json.loads(out.read_text(encoding="utf-8"))["targets"]) == 3
+
+
+@pytest.mark.parametrize("command", [["extract", "-"], ["batch", "-", "-q"]])
+def test_no_stdin_at_all_is_an_error_not_a_traceback(command, tmp_path):
+    proc = _run_with_closed(0, command, tmp_path)
+    err, out = proc.stderr.decode(), proc.stdout.decode()
+    assert proc.returncode == 1 and "Traceback" not in err + out, err
+    record = json.loads(out) if command[0] == "extract" else json.loads(out.strip().splitlines()[-1])
+    assert "Bad file descriptor" in record["error"]
 
 
 def test_show_html_into_a_missing_folder_or_onto_a_directory_or_its_input(tmp_path, capfd, cli_files):

@@ -380,7 +380,54 @@ def _output_failure(exc: OSError) -> str:
     return f"{where}{exc.strerror or exc}"
 
 
+class _ClosedStream:
+    """Stands for a standard stream the process was started without (``cmd >&-``, ``<&-``),
+    where Python leaves ``sys.stdout`` (``sys.stdin``) None: writing or reading fails as on a
+    closed descriptor, so that a command that uses it ends in its one-line error, and one that
+    does not (``batch FILE -o FILE``) runs as usual."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+
+    def flush(self) -> None:
+        pass                                   # nothing was written, so nothing is lost
+
+    def isatty(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        pass                                   # a worker process closes its stdin at start
+
+    def fileno(self) -> int:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+
+    def read(self, size: int = -1):
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+
+    readline = read
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        self.read()
+
+    @property
+    def buffer(self) -> "_ClosedStream":
+        return self
+
+
+def _stand_in_for_closed_streams() -> None:
+    if sys.stdin is None:                      # 'vnpolicy extract - <&-': reading fails as on a closed descriptor
+        sys.stdin = _ClosedStream()
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream()
+    if sys.stderr is None:                     # no one to tell: messages go nowhere, as they would
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _stand_in_for_closed_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     problem = _resolve_max_bytes(args)
