@@ -404,13 +404,10 @@ class _ClosedStream:
     def read(self, size: int = -1):
         raise OSError(errno.EBADF, os.strerror(errno.EBADF))
 
-    readline = read
+    readline = __next__ = read                 # iterating over lines reads, and fails, too
 
     def __iter__(self):
         return self
-
-    def __next__(self):
-        self.read()
 
     @property
     def buffer(self) -> "_ClosedStream":
