@@ -34,3 +34,15 @@ def test_a_place_named_in_passing_gives_no_owner():
     text = ("Cao tốc Sông Lam dài 80 km, là một trong 5 tuyến cao tốc trên cả nước chỉ có hai làn xe. "
             "Theo quy hoạch, đến năm 2030 tuyến đường sẽ được mở rộng lên 6 làn.")
     assert owner_of(text, "6") is None
+
+
+@pytest.mark.parametrize("separator", ["\n", "\n\n", "\n \n\n"])
+def test_headline_owner_from_lead_across_blank_lines(separator):
+    # A headline's target takes its owner from the lead; an empty line between paragraphs, as
+    # many text files and feeds write them, must not push the lead out of reach.
+    text = separator.join(["Năm nay phải thu 95.000 tỷ đồng tiền thuế",
+                           "Tổng cục Thuế vừa giao nhiệm vụ thu ngân sách cho các cục thuế địa phương.",
+                           "Các cục thuế cần rà soát lại nguồn thu trong tháng tới."])
+    actor = owner_of(text, "95.000 tỷ")
+    assert actor is not None and actor.name == "Tổng cục Thuế"
+    assert text[actor.start:actor.end] == actor.text

@@ -35,3 +35,10 @@ def test_sentence_split(text, expected):
 def test_paragraph_index_counts_lines():
     text = "Tiêu đề\nCâu một. Câu hai.\nCâu ba."
     assert [s.paragraph for s in SEG.sentences(text)] == [0, 1, 1, 2]
+
+
+def test_blank_lines_do_not_count_as_paragraphs():
+    # Plain-text files and feeds often set paragraphs apart with an empty line; the lead is
+    # the first two lines with words, wherever the empty ones fall.
+    text = "\n\nTiêu đề\n\n   \nCâu một. Câu hai.\n\nCâu ba."
+    assert [s.paragraph for s in SEG.sentences(text)] == [0, 1, 1, 2]

@@ -22,7 +22,7 @@ from .resources import LanguageData
 class Sentence:
     start: int          # offsets into the normalised text
     end: int
-    paragraph: int      # index of the line it belongs to
+    paragraph: int      # index of the line it belongs to, counting only lines with words
     index: int          # running index over the whole text
 
     def text(self, normalized: str) -> str:
@@ -58,9 +58,11 @@ class Segmenter:
 
     def sentences(self, text: str) -> list[Sentence]:
         out: list[Sentence] = []
-        line_start = 0
-        for paragraph, line in enumerate(_lines(text)):
+        line_start = paragraph = 0
+        for line in _lines(text):
+            before = len(out)
             self._split_line(line, line_start, paragraph, out)
+            paragraph += len(out) > before     # a blank line between paragraphs is not one
             line_start += len(line) + 1
         return out
 
