@@ -14,6 +14,7 @@ HOSTILE = [
     "a\u200b\u200bb\u00ad c",                  # consecutive deletions
     "",
     "quý 3 và quý IV",                          # 'quý' must not become 'qúy'
+    "Bộ GD&amp;ĐT&nbsp;tuyển &#8220;400&#x201D; chỉ tiêu",   # character references a scraper left
 ]
 
 
@@ -49,3 +50,16 @@ def test_decomposed_marks_compose_and_map_to_the_whole_cluster():
     assert norm.text == "Hà Nội"
     s, e = norm.span_to_original(0, len(norm.text))
     assert text[s:e] == text
+
+
+def test_character_references_read_as_their_characters():
+    text = "Bộ GD&amp;ĐT&nbsp;giao &#8220;400 chỉ tiêu&#x201D;&#10;x &foo; &#0; &amp"
+    norm = normalize(text)
+    # named and numeric references decode (quotes as plain quotes, spaces and line feeds as a
+    # space); an unknown name, a code point no text holds and a reference without ';' stay
+    assert norm.text == 'Bộ GD&ĐT giao "400 chỉ tiêu" x &foo; &#0; &amp'
+    i = norm.text.index("GD&ĐT")
+    s, e = norm.span_to_original(i, i + len("GD&ĐT"))
+    assert text[s:e] == "GD&amp;ĐT"
+    i = norm.text.index("400")
+    assert norm.span_to_original(i - 1, i + 3) == (text.index("&#8220;"), text.index("400") + 3)

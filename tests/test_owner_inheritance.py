@@ -46,3 +46,11 @@ def test_headline_owner_from_lead_across_blank_lines(separator):
     actor = owner_of(text, "95.000 tỷ")
     assert actor is not None and actor.name == "Tổng cục Thuế"
     assert text[actor.start:actor.end] == actor.text
+
+
+def test_owner_named_with_a_character_reference():
+    # 'T&amp;T' left by a scraper is the name T&T; its offsets are the caller's characters
+    text = "Tập đoàn T&amp;T cam kết tài trợ 10 tỷ đồng cho bóng đá trẻ trong năm 2027."
+    actor = owner_of(text, "10 tỷ")
+    assert actor is not None and actor.name == "Tập đoàn T&T"
+    assert text[actor.start:actor.end] == "Tập đoàn T&amp;T"

@@ -7,10 +7,13 @@ letter and its combining mark).
 
 A run of spaces and tabs inside a line reads as one space (*dự  kiến* is *dự kiến*), so
 that no pattern depends on how the text was spaced; the map keeps every offset exact.
+An HTML character reference that a scraper left in the text (*Bộ GD &amp; ĐT*, *&quot;*,
+*&#8220;*) reads as the character it stands for.
 """
 from __future__ import annotations
 
 import bisect
+import html
 import re
 import unicodedata
 from array import array
@@ -32,7 +35,8 @@ def _edits_pattern(spaces: str) -> str:
     return (r"(?P<crlf>\r\n?)"
             rf"|(?P<space>{spaces})"
             rf"|(?P<zw>[{_ZERO_WIDTH}])"
-            rf"|(?P<punct>[{''.join(_PUNCT)}])")
+            rf"|(?P<punct>[{''.join(_PUNCT)}])"
+            r"|(?P<entity>&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)")
 
 
 # One pattern per kind of text: composing base + mark only where the text is not NFC already
@@ -184,7 +188,31 @@ def _replacement(match: regex.Match) -> str:
         return ""
     if kind == "punct":
         return _PUNCT[s]
+    if kind == "entity":
+        return _character_reference(s)
     return unicodedata.normalize("NFC", s)
+
+
+def _code_point(reference: str) -> int:
+    """The code point a numeric reference names (-1 for a named one)."""
+    if not reference.startswith("&#"):
+        return -1
+    digits = reference[2:-1]
+    return int(digits[1:], 16) if digits[:1] in "xX" else int(digits)
+
+
+def _character_reference(reference: str) -> str:
+    """What an HTML character reference stands for, normalised as the text around it is; an
+    unknown name stays as written. A space or line break it encodes reads as one space, so
+    that a reference never splits a line."""
+    ch = html.unescape(reference)
+    if ch == reference or ch == "\ufffd" and _code_point(reference) != 0xFFFD:
+        return reference            # unknown, or a code point no text can hold (&#0;, a surrogate)
+    if ch.isspace() or ch in _SPACES:
+        return " "
+    if ch in _ZERO_WIDTH:
+        return ""
+    return "".join(_PUNCT.get(c, c) for c in unicodedata.normalize("NFC", ch))
 
 
 def _move_tone(match: regex.Match) -> str:
