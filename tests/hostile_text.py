@@ -23,7 +23,11 @@ HOSTILE = ["\u0301", "\u0300\u0323", "\u0301" * 7, "\u200d", "\u200c", "\ufeff",
            "\U0001f469\u200d\U0001f4bb", "\U0001f44d\U0001f3fb", "\u1100\u1161\u11a8", "\uac01", "\u0600",
            "\u0d4e", "\u0e33", "\u0903", "\u017f", "\u0130", "\ufb03", "\U00010d40", "\u0663", "\uff15",
            "%", "(", ")", "((", "))", '"', "\u2026", "\u01c4", "\ufffd", "\u202e", "\u00b2", "\u2155",
-           "oà", "uỷ", "hoà", "thuỷ", "e\u0301", "o\u0302\u0301", "TP.", "v.v.", "Ông A.", "\\", "{", "}"]
+           "oà", "uỷ", "hoà", "thuỷ", "e\u0301", "o\u0302\u0301", "TP.", "v.v.", "Ông A.", "\\", "{", "}",
+           # HTML character references a scraper leaves (normalize decodes them): a mark, a line
+           # feed, code points no text holds, an unknown name, one cut short
+           "&amp;", "&quot;", "&nbsp;", "&#8220;", "&#x301;", "&#10;", "&#0;", "&#xD800;", "&#1114111;",
+           "&#9999999;", "&foo;", "&amp", "&#x200b;", "&#173;"]
 
 
 @functools.lru_cache(maxsize=1)
