@@ -116,6 +116,11 @@ def _shapes() -> dict[str, tuple[str, Callable[[int], str]]]:
         "spaces_and_marks": ("runs of spaces, tabs, line breaks and combining marks",
                              lambda size: _repeat(lambda i: f"phấn  đấu\t{1000 + i % 9000}\u0301\u0301 tỷ\n\n  đồng\u0300",
                                                   size)),
+        "markup": ("HTML markup: target paragraphs in tags, open comments and tags that never close",
+                   lambda size: _repeat(lambda i: f"<p>Tỉnh này sẽ xây <b>{i} căn nhà</b> vào năm {2020 + i % 10}.</p>"
+                                        if i % 4 == 0 else '<div class="x"><span>đầu tư</span> <i>hạ tầng</i></div>'
+                                        if i % 4 == 1 else "<br/>giao<sub>thông</sub><!-- ghi chú -->"
+                                        if i % 4 == 2 else "<!-- <a href=x <div", size, "")),
     }
 
 

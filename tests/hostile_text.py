@@ -27,7 +27,11 @@ HOSTILE = ["\u0301", "\u0300\u0323", "\u0301" * 7, "\u200d", "\u200c", "\ufeff",
            # HTML character references a scraper leaves (normalize decodes them): a mark, a line
            # feed, code points no text holds, an unknown name, one cut short
            "&amp;", "&quot;", "&nbsp;", "&#8220;", "&#x301;", "&#10;", "&#0;", "&#xD800;", "&#1114111;",
-           "&#9999999;", "&foo;", "&amp", "&#x200b;", "&#173;"]
+           "&#9999999;", "&foo;", "&amp", "&#x200b;", "&#173;",
+           # markup (normalize reads tags as the layout they make): blocks, inline tags, comments,
+           # tags that never close and brackets that open no tag
+           "<p>", "</p>", "<b>", "</b>", "<br/>", "<h1 class=\"t\">", "<!--", "-->", "<!-- x -->", "<a href='",
+           "<div", "<", ">", "</", "<!DOCTYPE html>", "<sub>"]
 
 
 @functools.lru_cache(maxsize=1)

@@ -63,3 +63,24 @@ def test_character_references_read_as_their_characters():
     assert text[s:e] == "GD&amp;ĐT"
     i = norm.text.index("400")
     assert norm.span_to_original(i - 1, i + 3) == (text.index("&#8220;"), text.index("400") + 3)
+
+
+def test_markup_reads_as_the_layout_it_makes():
+    text = ('<h1 class="t">Tỉnh đặt mục tiêu</h1><p>Năm 2027 thu hút <b>3 tỷ USD</b>.</p>'
+            '<!-- quảng cáo --><p>H<sub>2</sub>O, giá <5 triệu</p>')
+    norm = normalize(text)
+    # block tags end lines, inline tags beside a space are one space and inside a word
+    # nothing; a comment is gone; a '<' that opens no tag stays
+    assert norm.text == "\nTỉnh đặt mục tiêu\n\nNăm 2027 thu hút 3 tỷ USD.\n\nH2O, giá <5 triệu\n"
+    i = norm.text.index("3 tỷ USD")
+    s, e = norm.span_to_original(i, i + len("3 tỷ USD"))
+    assert text[s:e] == "3 tỷ USD"
+
+
+def test_text_without_tags_keeps_its_angle_brackets():
+    assert normalize("tỷ lệ < 5% và > 2%, a<b").text == "tỷ lệ < 5% và > 2%, a<b"
+
+
+def test_markup_over_two_lines_still_ends_its_line():
+    # a line break inside a tag or comment stays a line break: no sentence runs across it
+    assert normalize('Câu một.<img\nsrc="a.png"> Câu hai.<!-- a\r\nb -->Ba').text == "Câu một.\nCâu hai.\nBa"

@@ -54,3 +54,18 @@ def test_owner_named_with_a_character_reference():
     actor = owner_of(text, "10 tỷ")
     assert actor is not None and actor.name == "Tập đoàn T&T"
     assert text[actor.start:actor.end] == "Tập đoàn T&amp;T"
+
+
+def test_markup_reads_like_the_plain_text_it_shows():
+    # a CMS body handed over with its markup gives the targets of its plain text, at offsets
+    # of the marked-up string
+    plain = ["Năm nay phải thu 95.000 tỷ đồng tiền thuế",
+             "Tổng cục Thuế vừa giao nhiệm vụ thu ngân sách cho các cục thuế địa phương.",
+             "Các cục thuế cần rà soát lại nguồn thu trong tháng tới."]
+    html = f"<h1>{plain[0]}</h1><p>{plain[1]}</p><p>{plain[2]}</p>".replace("95.000 tỷ", "<b>95.000 tỷ</b>")
+    marked = vnpolicy.extract(html, published="2026-12-01").targets
+    assert [(t.amount.text, t.actor.name, t.deadline.date) for t in marked] == \
+        [(t.amount.text, t.actor.name, t.deadline.date) for t in vnpolicy.extract("\n".join(plain), published="2026-12-01").targets]
+    for t in marked:
+        assert html[t.amount.start:t.amount.end] == t.amount.text
+        assert html[t.actor.start:t.actor.end] == t.actor.text

@@ -8,7 +8,9 @@ letter and its combining mark).
 A run of spaces and tabs inside a line reads as one space (*dự  kiến* is *dự kiến*), so
 that no pattern depends on how the text was spaced; the map keeps every offset exact.
 An HTML character reference that a scraper left in the text (*Bộ GD &amp; ĐT*, *&quot;*,
-*&#8220;*) reads as the character it stands for.
+*&#8220;*) reads as the character it stands for, and markup (a CMS body in a JSON field:
+``<p>...</p>``) as the layout it makes: a block tag ends a line, an inline tag is a space or
+nothing, a comment is gone.
 """
 from __future__ import annotations
 
@@ -39,6 +41,19 @@ def _edits_pattern(spaces: str) -> str:
             r"|(?P<entity>&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)")
 
 
+# Tags of HTML that break a line (the same blocks as an HTML page or feed entry read as text).
+BLOCK_TAGS = ("p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+              "blockquote", "section", "article", "header", "footer", "figcaption", "pre", "hr", "dd", "dt")
+# Markup, with the spaces after it (so that removing it leaves no run of spaces): comments,
+# block tags, then any other tag. Every part is bounded or stops at the next '<' or '>', so a
+# text full of broken markup is still read in one pass. Only texts with something like a tag
+# get these alternatives: the scan of other text stays as it was.
+_AFTER_TAG = r"[ \t]*"
+_MARKUP = (rf"|(?P<comment><!--[^<>]{{0,300}}-->{_AFTER_TAG})"   # (one with a tag inside loses only its tags)
+           rf"|(?P<block>(?i:</?(?:{'|'.join(BLOCK_TAGS)})(?:\s[^<>]*)?/?>){_AFTER_TAG})"
+           rf"|(?P<inline>(?:</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>|<![A-Za-z][^<>]*>){_AFTER_TAG})")
+_HAS_TAG = re.compile(r"<[A-Za-z/!]")
+
 # One pattern per kind of text: composing base + mark only where the text is not NFC already
 # (most news is), and runs of spaces only where there is a run (a run pattern tries every
 # single space, which costs a few times the scan on text that has none).
@@ -47,8 +62,10 @@ _SPACE_RUNS = f"[ {_SPACES}]{{2,}}|[{_SPACES}]"
 # (marks after a run of spaces, whose last space the run takes, are put in order on their own:
 # the text reads the same however it was spaced)
 _COMPOSE = r"|(?P<comb>\P{M}\p{M}+)|(?P<marks>\p{M}{2,})"
-_PATTERNS = {(nfc, runs): regex.compile(_edits_pattern(_SPACE_RUNS if runs else _ONE_SPACE) + ("" if nfc else _COMPOSE))
-             for nfc in (True, False) for runs in (True, False)}
+_PATTERNS = {(nfc, runs, tags): regex.compile((_MARKUP[1:] + "|" if tags else "")
+                                              + _edits_pattern(_SPACE_RUNS if runs else _ONE_SPACE)
+                                              + ("" if nfc else _COMPOSE))
+             for nfc in (True, False) for runs in (True, False) for tags in (True, False)}
 _HAS_RUN = regex.compile(f"[ {_SPACES}]{{2}}")
 _OTHER_SPACE = re.compile(f"[{_SPACES}]")
 
@@ -190,6 +207,15 @@ def _replacement(match: regex.Match) -> str:
         return _PUNCT[s]
     if kind == "entity":
         return _character_reference(s)
+    if kind == "block" or (kind in ("comment", "inline") and ("\n" in s or "\r" in s)):
+        return "\n"               # (markup over several lines still ends the line it starts on)
+    if kind in ("comment", "inline"):
+        # beside a space a tag is nothing more; between two words, a space unless it stands
+        # inside a word (H<sub>2</sub>O)
+        before = match.string[match.start() - 1:match.start()]
+        if before in ("", " ", "\t", "\n"):
+            return ""
+        return " " if s[-1:] in " \t" else ""
     return unicodedata.normalize("NFC", s)
 
 
@@ -229,7 +255,8 @@ def normalize(original: str) -> NormalizedText:
     edits = _Edits(len(original))
     out_len = 0
     last = 0
-    pattern = _PATTERNS[unicodedata.is_normalized("NFC", original), _has_space_run(original)]
+    pattern = _PATTERNS[unicodedata.is_normalized("NFC", original), _has_space_run(original),
+                        _HAS_TAG.search(original) is not None]
     for m in pattern.finditer(original):
         rep = _replacement(m)
         if rep == m.group():

@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .inputs import (DEFAULT_MAX_BYTES, InputError, decode_document, gunzip_limited, megabytes, open_regular,
                      read_limited, size_over)
+from .normalize import BLOCK_TAGS
 
 GZIP_MAGIC = b"\x1f\x8b"
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
@@ -418,8 +419,7 @@ def parse_date(value: str) -> dt.date | None:
 
 
 class _TextParser(HTMLParser):
-    BLOCKS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-              "blockquote", "section", "article", "header", "footer", "figcaption", "pre", "hr", "dd", "dt"}
+    BLOCKS = frozenset(BLOCK_TAGS)     # the tags that end a line, as in markup left in a text
     SKIP = {"script", "style", "noscript", "template"}
 
     def __init__(self):
