@@ -1,17 +1,23 @@
-"""The same article written in another form gives the same targets: decomposed accents,
-CRLF, no-break spaces, curly quotes, an empty line between paragraphs, character references
-and HTML markup. Each form is made with a map from the plain text's offsets to its own, and
-every target must come out at the mapped offsets with the same value, unit, comparator,
-deadline and owner. On articles written for the test, and on the labelled articles in
-../shared when they are present."""
+"""The same article written in another form gives the same targets: decomposed accents, old
+tone marks, CRLF, no-break spaces, curly quotes, an empty line between paragraphs, character
+references and HTML markup (the forms of tools/text_forms.py). Each form comes with a map from
+the plain text's offsets to its own, and every target must come out at the mapped offsets with
+the same value, unit, comparator, deadline and owner. On articles written for the test, and on
+the dev articles in ../shared when they are present."""
+import importlib.util
 import json
-import unicodedata
+import sys
 
 import pytest
 
 import vnpolicy
 
-from corpus_support import SHARED
+from corpus_support import ROOT, SHARED
+
+_spec = importlib.util.spec_from_file_location("text_forms", ROOT / "tools" / "text_forms.py")
+text_forms = sys.modules["text_forms"] = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(text_forms)
+FORMS = text_forms.WRITTEN_FORMS
 
 EXTRACTOR = vnpolicy.Extractor()
 ARTICLES = SHARED / "eval" / "dev-articles.jsonl"
@@ -28,44 +34,6 @@ OWN = [
      "Tỷ lệ lấp đầy các khu công nghiệp hiện mới đạt 37,6%.\n"
      "Tập đoàn T&T cũng cam kết tài trợ 10 tỷ đồng cho bóng đá trẻ của tỉnh trong năm 2027.", "2026-05-10"),
 ]
-
-
-def _charwise(replace):
-    def form(text):
-        out, where = [], [0]
-        for ch in text:
-            out.append(replace(ch))
-            where.append(where[-1] + len(out[-1]))
-        return "".join(out), where
-    return form
-
-
-def _markup(text):
-    """<h1>first line</h1><p>every other line</p>, without line breaks."""
-    out, where, n = [], [], 0
-    for k, line in enumerate(text.split("\n")):
-        opening, closing = ('<h1 class="title">', "</h1>") if k == 0 else ("<p>", "</p>")
-        out.append(opening)
-        n += len(opening)
-        for ch in line:
-            where.append(n)
-            out.append(ch)
-            n += 1
-        where.append(n)          # the line break, or the end
-        out.append(closing)
-        n += len(closing)
-    return "".join(out), where
-
-
-FORMS = {
-    "decomposed": _charwise(lambda c: unicodedata.normalize("NFD", c)),
-    "crlf": _charwise(lambda c: "\r\n" if c == "\n" else c),
-    "no_break_spaces": _charwise(lambda c: "\u00a0" if c == " " else c),
-    "curly_quotes": _charwise(lambda c: "\u201c" if c == '"' else c),
-    "blank_lines": _charwise(lambda c: "\n\n" if c == "\n" else c),
-    "character_references": _charwise(lambda c: "&amp;" if c == "&" else "&quot;" if c == '"' else c),
-    "markup": _markup,
-}
 
 
 def _targets(text, published):
