@@ -41,6 +41,10 @@ HOSTILE = [
     "\ufeffTỉnh Khánh Hoà phấn đấu năm 2025 đón 10 triệu lượt khách.\r\nThuỷ điện sẽ đạt 500 MW.",
     "“Mục tiêu” năm 2030 – tỉnh phấn đấu 6,5-7% tăng trưởng\u200b.",
     "Ha\u0300 Nô\u0323i phấn đấu năm 2025 đạt 95% hộ dân dùng nước sạch.",
+    # markup and character references a CMS or a scraper left: every span, the metric's pieces
+    # included, indexes the marked-up string
+    '<h1>Tập đoàn T&amp;T lên kế hoạch</h1><p>Năm 2027, Tập đoàn T&amp;T phấn đấu đạt <b>doanh thu'
+    '</b> <i>ít nhất</i> 5.000 tỷ đồng<!-- quảng cáo --> từ &quot;mảng&quot; bất động sản.</p>',
 ]
 
 

@@ -15,7 +15,6 @@ tells, and show how much.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import unicodedata
 from pathlib import Path

@@ -207,16 +207,21 @@ def _replacement(match: regex.Match) -> str:
         return _PUNCT[s]
     if kind == "entity":
         return _character_reference(s)
-    if kind == "block" or (kind in ("comment", "inline") and ("\n" in s or "\r" in s)):
-        return "\n"               # (markup over several lines still ends the line it starts on)
-    if kind in ("comment", "inline"):
-        # beside a space a tag is nothing more; between two words, a space unless it stands
-        # inside a word (H<sub>2</sub>O)
-        before = match.string[match.start() - 1:match.start()]
-        if before in ("", " ", "\t", "\n"):
-            return ""
-        return " " if s[-1:] in " \t" else ""
+    if kind in ("block", "comment", "inline"):
+        return _markup_replacement(match, kind)
     return unicodedata.normalize("NFC", s)
+
+
+def _markup_replacement(match: regex.Match, kind: str) -> str:
+    """A block tag ends a line, and so does markup over a line break (so that no sentence runs
+    across one). Beside a space another tag or a comment is nothing more; between two words it
+    is a space, unless it stands inside a word (H<sub>2</sub>O)."""
+    s = match.group()
+    if kind == "block" or "\n" in s or "\r" in s:
+        return "\n"
+    if match.string[match.start() - 1:match.start()] in ("", " ", "\t", "\n"):
+        return ""
+    return " " if s[-1] in " \t" else ""
 
 
 def _code_point(reference: str) -> int:
@@ -234,7 +239,7 @@ def _character_reference(reference: str) -> str:
     ch = html.unescape(reference)
     if ch == reference or ch == "\ufffd" and _code_point(reference) != 0xFFFD:
         return reference            # unknown, or a code point no text can hold (&#0;, a surrogate)
-    if ch.isspace() or ch in _SPACES:
+    if ch.isspace():            # every character of _SPACES is one
         return " "
     if ch in _ZERO_WIDTH:
         return ""
