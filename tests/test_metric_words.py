@@ -61,6 +61,11 @@ def metric_of(text: str, amount: str) -> str:
     # a purpose after the time that ends the amount's words names what the money is for
     ("Công ty Thép Sông Lam sẽ đầu tư 500 tỷ đồng trong năm 2027 để xây dựng nhà máy thứ hai.", "500 tỷ",
      "đầu tư … xây dựng nhà máy thứ hai"),
+    # a linking word names nothing by itself ('đạt con số', 'chiếm'): the subject before the cue does
+    ("Công ty Thép Sông Lam phấn đấu năm 2027 doanh thu sẽ đạt con số 12.000 tỷ đồng.", "12.000 tỷ",
+     "doanh thu sẽ đạt con số"),
+    ("Đến năm 2030, ngành dệt may của tỉnh sẽ chiếm 20% giá trị sản xuất công nghiệp.", "20",
+     "ngành dệt may của tỉnh sẽ chiếm … giá trị sản xuất công nghiệp"),
     # a reason or a condition after the amount is not the metric
     ("Năm 2027, tỉnh phấn đấu giữ lạm phát dưới 4% vì giá lương thực đã tăng mạnh.", "4", "giữ lạm phát"),
     ("Năm 2027, tỉnh sẽ hỗ trợ 50% chi phí thuê đất nếu doanh nghiệp đầu tư ngay trong năm đầu.", "50",

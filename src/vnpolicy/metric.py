@@ -41,7 +41,9 @@ class MetricFinder:
         self.reporting_rx = regex.compile(
             rf"(?i)(?<![\p{{L}}\p{{M}}])(?:{alternation(spec['reporting_verbs'])})(?![\p{{L}}\p{{M}}])[\s,:]*")
         self.kept_cues = {w.lower() for w in spec["kept_cues"]}
-        self.growth_verbs = {w.lower() for w in spec["growth_verbs"]}
+        # words that name no metric by themselves: a growth verb (tăng 12%) or a link to what
+        # another quantity or the words before measure (chiếm 40%, ước đạt 25.585 tỷ, lần lượt là)
+        self.naming_nothing = {w.lower() for w in spec["growth_verbs"] + spec["linking_words"]}
         passive, benefit = (alternation(spec[k]) for k in ("passive_after_cue", "beneficiary_verbs"))
         self.passive_rx = regex.compile(rf"(?i)\s+(?:{passive})(?![\p{{L}}\p{{M}}])(?!\s+(?:{benefit})(?![\p{{L}}\p{{M}}]))")
         self.purpose_rx = regex.compile(rf"(?i)\s*(?:{alternation(spec['purpose_words'])})(?![\p{{L}}\p{{M}}])")
@@ -122,9 +124,10 @@ class MetricFinder:
         previous = _WORD.findall(text, max(left, start - 12), start, NOT_OVERLAPPED, NOT_CONCURRENT)
         return bool(previous) and word not in self.trim_always and self._is_word(previous[-1].lower(), word)
 
-    def is_bare_growth(self, text: str, span: tuple[int, int] | None) -> bool:
-        """True when ``span`` is empty or just 'tăng'/'giảm': it names no metric by itself."""
-        return span is None or text[span[0]:span[1]].lower() in self.growth_verbs
+    def names_nothing(self, text: str, span: tuple[int, int] | None) -> bool:
+        """True when ``span`` is empty or just a growth verb ('tăng') or a linking word ('chiếm',
+        'ước đạt'): it names no metric by itself."""
+        return span is None or text[span[0]:span[1]].lower() in self.naming_nothing
 
     def size(self, text: str, span: tuple[int, int] | None) -> int:
         return len(self._words(text, *span)) if span else 0
@@ -138,7 +141,7 @@ class MetricFinder:
         before, after = self.sides(text, cand, previous, bucket, neighbours)
         if before is None and self._counts_own_noun(cand):
             before = self._first_item_words(text, cand, bucket, neighbours)
-        if previous is not None and previous.metric_parts and self.is_bare_growth(text, before) \
+        if previous is not None and previous.metric_parts and self.names_nothing(text, before) \
                 and self.size(text, after) <= 1:
             return list(previous.metric_parts)   # '..., tăng 27,9%': growth of the thing just named
         if before is None and after is None:
@@ -245,7 +248,7 @@ class MetricFinder:
 
     def _only_linking_words(self, text: str, start: int, end: int) -> bool:
         """True when text[start:end] holds nothing but linking verbs (được tăng lên đến)."""
-        return self.is_bare_growth(text, self.before(text, start, end))
+        return self.names_nothing(text, self.before(text, start, end))
 
     def _only_linking_words_and_times(self, text: str, start: int, end: int, times) -> bool:
         """True when text[start:end] holds nothing but linking verbs and time expressions
@@ -301,7 +304,7 @@ class MetricFinder:
             start = max(start, b)
         pieces.append((start, right))
         found = [self.before(text, a, b) for a, b in pieces]
-        named = [span for span in found if span and not self.is_bare_growth(text, span)]
+        named = [span for span in found if span and not self.names_nothing(text, span)]
         if named:
             return named[-1]
         return next((span for span in reversed(found) if span), None)
