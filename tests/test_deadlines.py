@@ -43,3 +43,27 @@ def test_a_past_year_without_a_lead_word_labels_the_figure_not_a_deadline():
 ])
 def test_a_past_plan_that_says_by_when_keeps_its_deadline(text):
     assert _deadlines(text, "2021-04-20") == {"300": "2020-12-31"}
+
+
+@pytest.mark.parametrize("text, words", [
+    ("Dự kiến đến cuối năm, tỉnh sẽ tiêm xong 500.000 liều vắc xin.", "đến cuối năm"),
+    ("Từ nay đến hết năm, công ty phấn đấu bán thêm 20.000 xe.", "Từ nay đến hết năm"),
+])
+def test_the_end_of_the_year_without_a_year_is_this_year(text, words):
+    found = [t for t in FINDER.find(text) if text[t.start:t.end] == words]
+    assert found, [text[t.start:t.end] for t in FINDER.find(text)]
+    assert FINDER.resolve(found[0], _date("2021-09-01")).date == _date("2021-12-31")
+    assert FINDER.resolve(found[0], None).date is None        # no publication date: no year to say
+
+
+@pytest.mark.parametrize("text", [
+    "Cuối năm ngoái, tỉnh đã tiêm 500.000 liều vắc xin.",      # last year's end: past, no deadline
+    "Cuối năm 2020, tỉnh đã tiêm 500.000 liều vắc xin.",       # a year of its own: the year rule's
+])
+def test_the_end_of_another_year_is_not_this_year(text):
+    assert not [t for t in FINDER.find(text) if t.rule == "relative"]
+
+
+def _date(iso: str):
+    import datetime as dt
+    return dt.date.fromisoformat(iso)
