@@ -67,3 +67,25 @@ def test_the_end_of_another_year_is_not_this_year(text):
 def _date(iso: str):
     import datetime as dt
     return dt.date.fromisoformat(iso)
+
+
+@pytest.mark.parametrize("text, words, end", [
+    ("Theo ban quản lý, tới đầu tháng 11 sẽ có 100 chuyên gia sang làm việc.", "tới đầu tháng 11", "2021-11-30"),
+    ("Tỉnh phấn đấu đến giữa tháng 10/2021 tiêm 500.000 liều vắc xin.", "đến giữa tháng 10/2021", "2021-10-31"),
+])
+def test_the_start_or_middle_of_a_month_belongs_to_its_time(text, words, end):
+    found = [t for t in FINDER.find(text) if text[t.start:t.end] == words]
+    assert found, [text[t.start:t.end] for t in FINDER.find(text)]
+    assert FINDER.resolve(found[0], _date("2021-09-01")).date == _date(end)
+    metric = metric_words(text)
+    assert metric and not {"đầu", "giữa", "tới", "đến"} & set(metric.split())   # no time word left in it
+
+
+def test_since_the_middle_of_a_month_is_no_deadline():
+    text = "Từ giữa tháng 10, tỉnh sẽ tiêm 500.000 liều vắc xin."
+    assert [t.start_bound for t in FINDER.find(text)] == [True]
+
+
+def metric_words(text: str) -> str:
+    import vnpolicy
+    return " ".join(t.metric.text for t in vnpolicy.extract(text, published="2021-09-01").targets)

@@ -98,6 +98,7 @@ class DeadlineFinder:
         self.this_or_next = spec["this_or_next"]
         this = alt(self.this_or_next)
         edge = alt(spec["year_edges"])
+        month_edge = rf"(?:(?:{alt(spec['month_edges'])})\s+)?"
         self.duration_numbers = spec["duration_numbers"]
         dur_n = rf"\d{{1,2}}|{alt(self.duration_numbers)}"
         filler = "|".join(p + r"\s+" for p in _phrases(spec["duration_fillers"]))
@@ -113,8 +114,8 @@ class DeadlineFinder:
             ("day_month_year", rf"(?:(?:{day})\s+)?(?P<d>\d{{1,2}})\s*(?P<sep>[/.\-])\s*(?P<m>\d{{1,2}})\s*(?P=sep)\s*(?P<year>{_YEAR}){_E}"),
             ("day_month_year_words", rf"(?:{day})\s+(?P<d>\d{{1,2}})\s+(?:{month})\s+(?P<m>\d{{1,2}})(?:\s+(?:{year})\s+(?P<year>{_YEAR}))?{_E}"),
             ("day_month", rf"(?:{day})\s+(?P<d>\d{{1,2}})\s*/\s*(?P<m>\d{{1,2}})(?!\s*/\s*\d){_E}"),
-            ("month_year", rf"(?:{month})\s+(?P<m>\d{{1,2}})\s*(?:/|{year}|-)\s*(?:(?:{year})\s+)?(?P<year>{_YEAR}){_E}"),
-            ("month", rf"(?:{month})\s+(?P<m>\d{{1,2}}){_E}(?!\s*(?:/|{year})\s*\d)(?:\s+(?P<this>{this}))?"),
+            ("month_year", rf"{month_edge}(?:{month})\s+(?P<m>\d{{1,2}})\s*(?:/|{year}|-)\s*(?:(?:{year})\s+)?(?P<year>{_YEAR}){_E}"),
+            ("month", rf"{month_edge}(?:{month})\s+(?P<m>\d{{1,2}}){_E}(?!\s*(?:/|{year})\s*\d)(?:\s+(?P<this>{this}))?"),
             ("year", rf"(?:(?:{edge})\s+)?(?:{year})\s+(?P<year>{_YEAR}){_E}"),
             ("relative_duration", rf"(?:(?:{dur_lead})\s+)?(?:{filler})*(?P<n>{dur_n})\s+(?P<du>{dur_units})\s+(?P<fut>{future}){_E}"),
             ("relative_duration_plain", rf"(?:{dur_lead})\s+(?:{filler})+(?P<n>{dur_n})\s+(?P<du>{plain_units}){_E}"),
