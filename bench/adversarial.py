@@ -116,6 +116,10 @@ def _shapes() -> dict[str, tuple[str, Callable[[int], str]]]:
         "spaces_and_marks": ("runs of spaces, tabs, line breaks and combining marks",
                              lambda size: _repeat(lambda i: f"phấn  đấu\t{1000 + i % 9000}\u0301\u0301 tỷ\n\n  đồng\u0300",
                                                   size)),
+        "capital_lines": ("headlines in capitals between ordinary lines, with amounts",
+                          lambda size: _repeat(lambda i: f"TỈNH ALPHA SẼ XÂY {i} CĂN NHÀ VÀO NĂM {2020 + i % 10}"
+                                               if i % 3 else f"Tỉnh Alpha vừa giao kế hoạch cho UBND huyện {i}.",
+                                               size, "\n")),
         "markup": ("HTML markup: target paragraphs in tags, open comments and tags that never close",
                    lambda size: _repeat(lambda i: f"<p>Tỉnh này sẽ xây <b>{i} căn nhà</b> vào năm {2020 + i % 10}.</p>"
                                         if i % 4 == 0 else '<div class="x"><span>đầu tư</span> <i>hạ tầng</i></div>'

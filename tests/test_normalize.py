@@ -15,6 +15,7 @@ HOSTILE = [
     "",
     "quý 3 và quý IV",                          # 'quý' must not become 'qúy'
     "Bộ GD&amp;ĐT&nbsp;tuyển &#8220;400&#x201D; chỉ tiêu",   # character references a scraper left
+    "HOÀ BÌNH PHẤN ĐẤU ĐẠT 37,6%\nTỉnh Hoà Bình vừa đặt mục tiêu.",   # a headline in capitals
 ]
 
 
@@ -84,3 +85,24 @@ def test_text_without_tags_keeps_its_angle_brackets():
 def test_markup_over_two_lines_still_ends_its_line():
     # a line break inside a tag or comment stays a line break: no sentence runs across it
     assert normalize('Câu một.<img\nsrc="a.png"> Câu hai.<!-- a\r\nb -->Ba').text == "Câu một.\nCâu hai.\nBa"
+
+
+def test_a_headline_in_capitals_reads_as_the_article_writes_its_words():
+    text = ("TỈNH QUẢNG NINH GIAO UBND TP HẠ LONG THU 2 TỶ USD\n"
+            "Tỉnh Quảng Ninh vừa giao chỉ tiêu cho UBND TP Hạ Long. Theo đó, thành phố phải thu hút 2 tỷ USD.")
+    norm = normalize(text)
+    head = norm.text.split("\n")[0]
+    # names and acronyms as the body writes them; 'tỉnh' (lower case inside a sentence) and
+    # words the body has only at a sentence's start or not at all, in lower case; a capital first
+    assert head == "Tỉnh Quảng Ninh giao UBND TP Hạ Long thu 2 tỷ USD"
+    assert len(norm.text) == len(text) and norm.span_to_original(0, len(head)) == (0, len(head))
+    assert norm.text.split("\n")[1] == text.split("\n")[1]          # the body is untouched
+
+
+@pytest.mark.parametrize("text", [
+    "Tỉnh Quảng Ninh phấn đấu thu 2 tỷ USD",       # a line in ordinary case
+    "UBND TP.HCM\nTỉnh Quảng Ninh phấn đấu",      # too few capitals to be words: an acronym line
+    "GDP 2020: 6,8%",
+])
+def test_lines_not_in_capitals_keep_their_case(text):
+    assert normalize(text).text == text

@@ -1,6 +1,6 @@
 """The same article written in another form gives the same targets: decomposed accents, old
 tone marks, CRLF, no-break spaces, curly quotes, an empty line between paragraphs, character
-references and HTML markup (the forms of tools/text_forms.py). Each form comes with a map from
+references, HTML markup and a headline in capitals (the forms of tools/text_forms.py). Each form comes with a map from
 the plain text's offsets to its own, and every target must come out at the mapped offsets with
 the same value, unit, comparator, deadline and owner. On articles written for the test, and on
 the dev articles in ../shared when they are present."""

@@ -7,10 +7,10 @@
 Each form rewrites an article and keeps a map from the plain text's offsets to its own, so the
 gold targets move with their words and the scorer of ``vnpolicy eval`` judges the output as it
 would the plain text's. A form that only changes how the text is written (accents, line ends,
-spaces, quotes, blank lines, character references, markup) should score as the text as given;
-``tests/test_text_forms.py`` holds the extractor to that. The other forms (every sentence on a
-line, the headline in capitals, the whole text on one line) lose some of what the layout
-tells, and show how much.
+spaces, quotes, blank lines, character references, markup, a headline in capitals) should
+score as the text as given; ``tests/test_text_forms.py`` holds the extractor to that. The
+other forms (every sentence on a line, the whole text on one line) lose some of what the
+layout tells, and show how much.
 """
 from __future__ import annotations
 
@@ -92,11 +92,11 @@ WRITTEN_FORMS: dict[str, Form] = {
     "blank_lines": charwise(lambda c: "\n\n" if c == "\n" else c),
     "character_references": charwise(lambda c: "&amp;" if c == "&" else "&quot;" if c == '"' else c),
     "markup": markup,
+    "capital_headline": same_length(_capital_headline),
 }
 # Forms that lose some of the layout.
 LAYOUT_FORMS: dict[str, Form] = {
     "sentence_lines": same_length(lambda t: _SENTENCE_END.sub("\n", t)),
-    "capital_headline": same_length(_capital_headline),
     "one_line": charwise(lambda c: " " if c == "\n" else c),
 }
 FORMS = {"as_given": same_length(lambda t: t), **WRITTEN_FORMS, **LAYOUT_FORMS}

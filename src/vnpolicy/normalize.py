@@ -10,7 +10,8 @@ that no pattern depends on how the text was spaced; the map keeps every offset e
 An HTML character reference that a scraper left in the text (*Bộ GD &amp; ĐT*, *&quot;*,
 *&#8220;*) reads as the character it stands for, and markup (a CMS body in a JSON field:
 ``<p>...</p>``) as the layout it makes: a block tag ends a line, an inline tag is a space or
-nothing, a comment is gone.
+nothing, a comment is gone. A line in capitals (a headline) reads with the case the rest of
+the article gives its words.
 """
 from __future__ import annotations
 
@@ -280,6 +281,80 @@ def normalize(original: str) -> NormalizedText:
     del pieces
     text = chunks[0] if len(chunks) == 1 else "".join(chunks)
     del chunks
-    # Tone moves keep the length, so they change characters without touching the map.
+    # Tone moves and recasing keep the length, so they change characters without touching the map.
     text = _OLD_TONE.sub(_move_tone, text)
+    text = recase_capital_lines(text)
     return NormalizedText(original, text, edits)
+
+
+# A line with no lower-case letter and two words of capitals or more: a headline written in
+# capitals ('TỈNH QUẢNG NINH PHẤN ĐẤU ...'), or a line of acronyms ('UBND TP.HCM'), which
+# ``_is_capital_line`` tells apart.
+_CAPITAL_LINE = regex.compile(r"^(?=[^\n]*\p{Lu}[^\p{L}\n]+\p{Lu})[^\p{Ll}\n]+$", regex.M)
+# A Vietnamese syllable has a vowel; an acronym (UBND, TP, HCM, GDP) often has none.
+_VOWEL = regex.compile("[" + "".join(ch for ch in map(chr, range(0x41, 0x1F00))
+                                     if unicodedata.normalize("NFD", ch)[0] in "aeiouyAEIOUY") + "]")
+_MIN_SYLLABLES = 3
+_WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*")
+_SENTENCE_OPENING = regex.compile(r"(?:^|[.!?:;\"'(\n\-–])[\s\"'(]*\Z")
+
+
+def recase_capital_lines(text: str) -> str:
+    """``text`` with each line written in capitals recased as the rest of the article writes
+    its words: in capitals, every word looks like a name (or none does), so a headline in
+    capitals lost its actors and its targets. A word takes the form the article uses for it
+    most inside its sentences (not at their start, where every word has a capital), as
+    written ('Quảng Ninh', 'UBND', 'ABBank'); a word the article has only here is lower case;
+    the line's first word has its capital. Same length, character for character."""
+    if not any(line.isupper() for line in text.split("\n")):    # most texts: one quick pass in C
+        return text
+    lines = [m for m in _CAPITAL_LINE.finditer(text) if _is_capital_line(m.group())]
+    if not lines:
+        return text
+    forms = _inner_forms(text, lines)
+    pieces, last = [], 0
+    for line in lines:
+        pieces.append(text[last:line.start()])
+        pieces.append(_recased(line.group(), forms))
+        last = line.end()
+    pieces.append(text[last:])
+    recased = "".join(pieces)
+    return recased if len(recased) == len(text) else text
+
+
+def _is_capital_line(line: str) -> bool:
+    return sum(1 for w in _WORD.finditer(line) if _VOWEL.search(w.group())) >= _MIN_SYLLABLES
+
+
+def _inner_forms(text: str, lines: list[regex.Match]) -> dict[str, str]:
+    """Lower-case word -> its most frequent form inside a sentence, outside the capital lines."""
+    counts: dict[str, dict[str, int]] = {}
+    starts = [m.start() for m in lines]
+    ends = [m.end() for m in lines]
+    for m in _WORD.finditer(text):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and m.start() < ends[i]:
+            continue                                    # a capital line says nothing of case
+        if _SENTENCE_OPENING.search(text, max(0, m.start() - 3), m.start()):
+            continue                                    # a sentence's first word has a capital anyway
+        word = m.group()
+        by_form = counts.setdefault(word.lower(), {})
+        by_form[word] = by_form.get(word, 0) + 1
+    return {key: max(by_form, key=lambda f: (by_form[f], f)) for key, by_form in counts.items()}
+
+
+def _recased(line: str, forms: dict[str, str]) -> str:
+    out, last, first = [], 0, True
+    for m in _WORD.finditer(line):
+        word = m.group()
+        form = forms.get(word.lower(), word.lower() if _VOWEL.search(word) else word)   # an acronym stays
+        if first and form[:1].islower():
+            form = form[:1].upper() + form[1:]
+        first = False
+        if len(form) != len(word):                      # 'ß' and the like: leave the word as written
+            form = word
+        out.append(line[last:m.start()])
+        out.append(form)
+        last = m.end()
+    out.append(line[last:])
+    return "".join(out)
