@@ -38,6 +38,7 @@ def metric_of(text: str, amount: str) -> str:
     # the speaker and the verb of saying are not the metric
     ("Lãnh đạo tỉnh cho biết số trường đạt chuẩn sẽ tăng lên 45 trường vào năm 2027.", "45",
      "số trường đạt chuẩn sẽ tăng … trường"),
+    ("Ông có cho rằng Đà Nẵng sẽ đạt mục tiêu tăng trưởng 8% trong năm 2027?", "8", "tăng trưởng"),
     # a cue followed only by a time and linking words names nothing: its subject does
     ("Theo kế hoạch, tổng vốn huy động của Công ty Thép Sông Lam dự kiến đến tháng 12/2027 đạt gần 9.000 tỷ đồng.",
      "9.000 tỷ", "tổng vốn huy động"),
