@@ -292,7 +292,7 @@ def normalize(original: str) -> NormalizedText:
 # ``_is_capital_line`` tells apart.
 _CAPITAL_LINE = regex.compile(r"^(?=[^\n]*\p{Lu}[^\p{L}\n]+\p{Lu})[^\p{Ll}\n]+$", regex.M)
 # A Vietnamese syllable has a vowel; an acronym (UBND, TP, HCM, GDP) often has none.
-_VOWEL = regex.compile("[" + "".join(ch for ch in map(chr, range(0x41, 0x1F00))
+_VOWEL = regex.compile("[" + "".join(ch for ch in map(chr, [*range(0x41, 0x250), *range(0x1E00, 0x1F00)])
                                      if unicodedata.normalize("NFD", ch)[0] in "aeiouyAEIOUY") + "]")
 _MIN_SYLLABLES = 3
 _WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*")
@@ -304,8 +304,9 @@ def recase_capital_lines(text: str) -> str:
     its words: in capitals, every word looks like a name (or none does), so a headline in
     capitals lost its actors and its targets. A word takes the form the article uses for it
     most inside its sentences (not at their start, where every word has a capital), as
-    written ('Quảng Ninh', 'UBND', 'ABBank'); a word the article has only here is lower case;
-    the line's first word has its capital. Same length, character for character."""
+    written ('Quảng Ninh', 'UBND', 'ABBank'); a word the article has only here is lower case,
+    unless it has no vowel (an acronym: TP, HCM); the line's first word has its capital. Same
+    length, character for character."""
     if not any(line.isupper() for line in text.split("\n")):    # most texts: one quick pass in C
         return text
     lines = [m for m in _CAPITAL_LINE.finditer(text) if _is_capital_line(m.group())]
@@ -323,6 +324,7 @@ def recase_capital_lines(text: str) -> str:
 
 
 def _is_capital_line(line: str) -> bool:
+    """Words, not a row of acronyms: three syllables or more with a vowel."""
     return sum(1 for w in _WORD.finditer(line) if _VOWEL.search(w.group())) >= _MIN_SYLLABLES
 
 
