@@ -319,8 +319,7 @@ def recase_capital_lines(text: str) -> str:
         pieces.append(_recased(line.group(), forms))
         last = line.end()
     pieces.append(text[last:])
-    recased = "".join(pieces)
-    return recased if len(recased) == len(text) else text
+    return "".join(pieces)                  # each word keeps its length (``_recased``)
 
 
 def _is_capital_line(line: str) -> bool:
